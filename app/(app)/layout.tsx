@@ -1,0 +1,12 @@
+import { Header } from '@/components/layout/header';
+import { requireUser } from '@/lib/auth/session';
+
+export default async function AppLayout({ children }: { children: React.ReactNode }) {
+  const user = await requireUser();
+  return (
+    <>
+      <Header user={user} pendingInvitations={0} />
+      <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+    </>
+  );
+}

@@ -1,0 +1,20 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { LoginForm } from '@/components/auth/login-form';
+import { safeReturnPath } from '@/lib/auth/return-path';
+import { getCurrentUser } from '@/lib/auth/session';
+
+export const metadata: Metadata = { title: 'Log in' };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const sp = await searchParams;
+  const callbackUrl = safeReturnPath(typeof sp.callbackUrl === 'string' ? sp.callbackUrl : null);
+  if (await getCurrentUser()) redirect(callbackUrl);
+  const email = typeof sp.email === 'string' ? sp.email.slice(0, 254) : undefined;
+  return (
+    <>
+      <h1 className="mb-4 text-xl font-semibold">Log in</h1>
+      <LoginForm callbackUrl={callbackUrl} email={email} />
+    </>
+  );
+}

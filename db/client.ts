@@ -1,0 +1,90 @@
+import 'server-only';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { config } from '@/lib/config';
+import * as schema from './schema';
+
+export type Db = PostgresJsDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export type Handle = { db: Db; close: () => Promise<void> };
+
+const MIGRATIONS = path.join(/*turbopackIgnore: true*/ process.cwd(), 'db/migrations');
+
+// One instance per process, kept on globalThis so dev reloads and test files share it.
+const g = globalThis as unknown as { __troveDb?: Promise<Handle> };
+
+/** The database, opened on first use with migrations applied. */
+export function getDb(): Promise<Db> {
+  g.__troveDb ??= open().catch((err) => {
+    g.__troveDb = undefined;
+    throw err;
+  });
+  return g.__troveDb.then((h) => h.db);
+}
+
+/** Closes the database (SIGTERM, tests). */
+export async function closeDb(): Promise<void> {
+  const h = g.__troveDb;
+  g.__troveDb = undefined;
+  if (h) await (await h).close();
+}
+
+async function open(): Promise<Handle> {
+  const url = config.databaseUrl;
+  return url ? openPostgres(url) : openPglite(config.dataDir);
+}
+
+async function openPostgres(url: string): Promise<Handle> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+  const sql = postgres(url, { max: Number(process.env.DATABASE_POOL_SIZE) || 10, onnotice: () => {} });
+  const db = drizzle(sql, { schema });
+  // Serialise migrations across processes starting at once (several app instances, test workers):
+  // one connection holds an advisory lock while it migrates.
+  const one = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await one`select pg_advisory_lock(7406211)`;
+    await migrate(drizzle(one, { schema }), { migrationsFolder: MIGRATIONS });
+  } finally {
+    await one.end({ timeout: 5 });
+  }
+  return { db, close: () => sql.end({ timeout: 5 }) };
+}
+
+export class DataDirLockedError extends Error {}
+
+/** Opens the embedded database in dataDir, holding an exclusive lock on it for the life of the process. */
+export async function openPglite(dataDir: string): Promise<Handle> {
+  const lockfile = await import('proper-lockfile');
+  const dir = path.join(dataDir, 'db');
+  fs.mkdirSync(dir, { recursive: true });
+  // PGlite has no lock of its own: two processes on one directory silently lose writes.
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(dir, { lockfilePath: path.join(dataDir, 'db.lock'), stale: 15_000, update: 5_000 });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ELOCKED') {
+      throw new DataDirLockedError(
+        `Trove: the data directory ${dataDir} is in use by another Trove process. ` +
+          'Stop that process, or point DATA_DIR (or DATABASE_URL) somewhere else.',
+      );
+    }
+    throw err;
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  const client = new PGlite(dir);
+  const db = drizzle(client, { schema });
+  await migrate(db, { migrationsFolder: MIGRATIONS });
+  return {
+    db: db as unknown as Db,
+    close: async () => {
+      await client.close();
+      await release();
+    },
+  };
+}

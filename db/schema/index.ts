@@ -1,0 +1,4 @@
+export * from './users';
+export * from './teams';
+export * from './datasets';
+export * from './sharing';

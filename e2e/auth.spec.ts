@@ -1,0 +1,95 @@
+import { expect, test } from '@playwright/test';
+import { logOut, PASSWORD, signUp, uniqueEmail } from './fixtures/users';
+
+test('sign up, log out, log in with a wrong then the right password', async ({ page }) => {
+  const email = uniqueEmail('ada');
+  await signUp(page, 'Ada Lovelace', email);
+  await expect(page.getByRole('link', { name: 'Datasets' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Invitations' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Teams' })).toBeVisible();
+  await logOut(page);
+
+  await page.getByRole('textbox', { name: 'Email' }).fill(`  ${email.toUpperCase()} `);
+  await page.getByRole('textbox', { name: 'Password' }).fill('wrong password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByTestId('form-message')).toHaveText('Incorrect email or password.');
+  await expect(page.getByRole('textbox', { name: 'Email' })).toHaveValue(email.toUpperCase());
+
+  await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/datasets$/);
+  await expect(page.getByRole('heading', { name: 'Datasets', level: 1 })).toBeVisible();
+});
+
+test('an unknown email gets the same message as a wrong password', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByRole('textbox', { name: 'Email' }).fill(uniqueEmail('nobody'));
+  await page.getByRole('textbox', { name: 'Password' }).fill('whatever123');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByTestId('form-message')).toHaveText('Incorrect email or password.');
+});
+
+test('sign-up shows field errors and keeps what was typed', async ({ page }) => {
+  const { email } = await signUp(page, 'Grace Hopper');
+  await logOut(page);
+  await page.goto('/signup');
+  await page.getByRole('textbox', { name: 'Name' }).fill('Someone');
+  await page.getByRole('textbox', { name: 'Email' }).fill(email);
+  await page.getByRole('textbox', { name: 'Password' }).fill('short');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByText('Password must be at least 8 characters.')).toBeVisible();
+  await page.getByRole('textbox', { name: 'Password' }).fill('long enough password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByText('An account with this email already exists. Log in instead.')).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Name' })).toHaveValue('Someone');
+});
+
+test('an anonymous visitor is sent to log in and comes back to the page asked for', async ({ page }) => {
+  const { email } = await signUp(page, 'Alan Turing');
+  await logOut(page);
+  await page.goto('/datasets?tab=owned');
+  await expect(page).toHaveURL(/\/login\?callbackUrl=/);
+  await page.getByRole('textbox', { name: 'Email' }).fill(email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/datasets\?tab=owned$/);
+});
+
+for (const evil of ['//evil.example', 'https://evil.example', '/\\evil.example']) {
+  test(`a return path of ${evil} stays on the site`, async ({ page, baseURL }) => {
+    const { email } = await signUp(page, 'Mallory Target');
+    await logOut(page);
+    await page.goto(`/login?callbackUrl=${encodeURIComponent(evil)}`);
+    await page.getByRole('textbox', { name: 'Email' }).fill(email);
+    await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect(page).toHaveURL(`${baseURL}/datasets`);
+  });
+}
+
+test('/ goes to log in when anonymous and to the datasets when signed in', async ({ page, baseURL }) => {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/login/);
+  await signUp(page, 'Root Visitor');
+  await page.goto('/');
+  await expect(page).toHaveURL(`${baseURL}/datasets`);
+});
+
+test('a malformed session cookie is treated as anonymous', async ({ page, context, baseURL }) => {
+  await context.addCookies([{ name: 'authjs.session-token', value: 'garbage.not.a.jwt', url: baseURL! }]);
+  const response = await page.goto('/datasets');
+  expect(response?.status()).toBeLessThan(500);
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test('security headers and cookie flags', async ({ page, context }) => {
+  const response = await page.goto('/login');
+  const headers = response!.headers();
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+  expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  await signUp(page, 'Cookie Checker');
+  const cookie = (await context.cookies()).find((c) => c.name.endsWith('authjs.session-token'));
+  expect(cookie?.httpOnly).toBe(true);
+  expect(cookie?.sameSite).toBe('Lax');
+});

@@ -1,0 +1,61 @@
+import 'server-only';
+import { headers } from 'next/headers';
+import { unstable_rethrow } from 'next/navigation';
+import type { z } from 'zod';
+import { getCurrentUser } from '@/lib/auth/session';
+import { AppError } from '@/lib/errors';
+import { isCrossSite } from '@/lib/http/origin';
+import type { SessionUser } from '@/lib/users';
+
+export type FieldErrors = Record<string, string>;
+export type ActionResult<T = undefined> = { ok: true; data: T } | { ok: false; formError?: string; fieldErrors?: FieldErrors };
+
+const GENERIC = 'Something went wrong on our side. Please try again.';
+
+function fieldErrorsOf(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join('.') || 'form';
+    out[key] ??= issue.message;
+  }
+  return out;
+}
+
+/** Maps what a lib/ call throws to an action result: AppError → its message, anything else → logged, generic. */
+export function toFailure(err: unknown): { ok: false; formError?: string; fieldErrors?: FieldErrors } {
+  unstable_rethrow(err); // redirect() and notFound() must reach Next
+  if (err instanceof AppError) {
+    return err.field ? { ok: false, fieldErrors: { [err.field]: err.message } } : { ok: false, formError: err.message };
+  }
+  console.error('action failed:', err);
+  return { ok: false, formError: GENERIC };
+}
+
+async function parseAndRun<S extends z.ZodType, T>(schema: S, raw: unknown, fn: (input: z.output<S>) => Promise<T>): Promise<ActionResult<T>> {
+  try {
+    if (isCrossSite(await headers())) return { ok: false, formError: 'Cross-site request refused.' };
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      const fieldErrors = fieldErrorsOf(parsed.error);
+      return { ok: false, fieldErrors, formError: fieldErrors.form };
+    }
+    return { ok: true, data: await fn(parsed.data) };
+  } catch (err) {
+    return toFailure(err);
+  }
+}
+
+/** An action anyone may call (sign-up, log-in): origin check, zod parse, error mapping. */
+export function publicAction<S extends z.ZodType, T>(schema: S, fn: (input: z.output<S>) => Promise<T>) {
+  return async (raw: z.input<S>): Promise<ActionResult<T>> => parseAndRun(schema, raw, fn);
+}
+
+/** An action on behalf of the signed-in user; identity comes only from the session. */
+export function userAction<S extends z.ZodType, T>(schema: S, fn: (user: SessionUser, input: z.output<S>) => Promise<T>) {
+  return async (raw: z.input<S>): Promise<ActionResult<T>> =>
+    parseAndRun(schema, raw, async (input) => {
+      const user = await getCurrentUser();
+      if (!user) throw new AppError('NOT_FOUND', 'Your session has ended. Log in again.');
+      return fn(user, input);
+    });
+}

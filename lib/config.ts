@@ -1,0 +1,24 @@
+import path from 'node:path';
+
+/** Runtime configuration, read from the environment when asked (never at build time). */
+export const config = {
+  get dataDir() {
+    return path.resolve(/*turbopackIgnore: true*/ process.env.DATA_DIR || './data');
+  },
+  get databaseUrl() {
+    return process.env.DATABASE_URL || undefined;
+  },
+  get appUrl() {
+    return (process.env.APP_URL || 'http://localhost:3000').replace(/\/+$/, '');
+  },
+  get resendApiKey() {
+    return process.env.RESEND_API_KEY || undefined;
+  },
+  get emailFrom() {
+    return process.env.EMAIL_FROM || 'Trove <trove@localhost>';
+  },
+  get maxUploadBytes() {
+    const v = Number(process.env.MAX_UPLOAD_BYTES);
+    return Number.isFinite(v) && v > 0 ? v : 5 * 1024 ** 3;
+  },
+};

@@ -1,0 +1,39 @@
+export type ErrorCode = 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'EXPIRED' | 'RATE_LIMITED' | 'INVALID' | 'LOCKED' | 'TOO_LARGE';
+
+const STATUS: Record<ErrorCode, number> = {
+  NOT_FOUND: 404,
+  FORBIDDEN: 403,
+  CONFLICT: 409,
+  EXPIRED: 410,
+  RATE_LIMITED: 429,
+  INVALID: 422,
+  LOCKED: 423,
+  TOO_LARGE: 413,
+};
+
+/** An expected failure whose message is safe to show to the user. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get status(): number {
+    return STATUS[this.code];
+  }
+}
+
+export const notFound = (what = 'Not found') => new AppError('NOT_FOUND', what);
+export const forbidden = (msg = 'You do not have permission to do that.') => new AppError('FORBIDDEN', msg);
+
+/** True when a database error is a unique-constraint violation (PostgreSQL 23505), on either driver. */
+export function isUniqueViolation(err: unknown): boolean {
+  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === '23505') return true;
+  }
+  return false;
+}

@@ -1,0 +1,17 @@
+import { config } from '@/lib/config';
+
+/** True for a request sent by another site: an Origin that is neither APP_URL nor this host, `null`, or Sec-Fetch-Site: cross-site. */
+export function isCrossSite(h: Headers): boolean {
+  if (h.get('sec-fetch-site') === 'cross-site') return true;
+  const origin = h.get('origin');
+  if (origin === null) return false; // same-origin GETs and non-browser clients send none
+  if (origin === 'null') return true;
+  const host = h.get('x-forwarded-host') ?? h.get('host');
+  const proto = h.get('x-forwarded-proto') ?? 'http';
+  const allowed = new Set([new URL(config.appUrl).origin]);
+  if (host) {
+    allowed.add(`${proto}://${host}`);
+    allowed.add(`https://${host}`);
+  }
+  return !allowed.has(origin);
+}

@@ -1,0 +1,33 @@
+import 'server-only';
+import { and, count, eq, gt, lt, max } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { rateEvents } from '@/db/schema';
+
+/** Counts events for a key in the database, so limits hold across processes. */
+export async function recordRateEvent(key: string, n = 1): Promise<void> {
+  const db = await getDb();
+  await db.insert(rateEvents).values(Array.from({ length: n }, () => ({ key })));
+}
+
+/** Number of events for the key within the window, and the newest one's time. */
+export async function countRateEvents(key: string, windowMs: number): Promise<{ count: number; latest: Date | null }> {
+  const db = await getDb();
+  const since = new Date(Date.now() - windowMs);
+  const [row] = await db
+    .select({ count: count(), latest: max(rateEvents.createdAt) })
+    .from(rateEvents)
+    .where(and(eq(rateEvents.key, key), gt(rateEvents.createdAt, since)));
+  return { count: Number(row?.count ?? 0), latest: row?.latest ? new Date(row.latest) : null };
+}
+
+/** Forgets a key's events (a successful login clears its failures). */
+export async function clearRateEvents(key: string): Promise<void> {
+  const db = await getDb();
+  await db.delete(rateEvents).where(eq(rateEvents.key, key));
+}
+
+/** Drops events older than a day; called now and then. */
+export async function pruneRateEvents(): Promise<void> {
+  const db = await getDb();
+  await db.delete(rateEvents).where(lt(rateEvents.createdAt, new Date(Date.now() - 86_400_000)));
+}

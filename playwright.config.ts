@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import { defineConfig, devices } from '@playwright/test';
+
+const PORT = Number(process.env.E2E_PORT || 3100);
+const FAKE_RESEND_PORT = Number(process.env.E2E_RESEND_PORT || 3199);
+const baseURL = `http://127.0.0.1:${PORT}`;
+const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
+const dataDir = process.env.E2E_DATA_DIR || `/tmp/trove-e2e-${process.pid}`;
+
+export default defineConfig({
+  testDir: 'e2e',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: chromium,
+      args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-gpu'],
+    },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  webServer: [
+    {
+      command: `node e2e/fixtures/fake-resend.mjs`,
+      url: `http://127.0.0.1:${FAKE_RESEND_PORT}/health`,
+      reuseExistingServer: false,
+      env: { FAKE_RESEND_PORT: String(FAKE_RESEND_PORT) },
+    },
+    {
+      // Against the production build (`npm run build` first; `npm start` builds when it is missing).
+      command: `rm -rf ${dataDir} && node scripts/start.mjs`,
+      url: `${baseURL}/login`,
+      timeout: 180_000,
+      reuseExistingServer: false,
+      env: {
+        PORT: String(PORT),
+        HOSTNAME: '127.0.0.1',
+        APP_URL: baseURL,
+        DATA_DIR: dataDir,
+        RESEND_API_KEY: process.env.E2E_NO_EMAIL ? '' : 're_test_fake',
+        RESEND_BASE_URL: `http://127.0.0.1:${FAKE_RESEND_PORT}`,
+        EMAIL_WORKER_INTERVAL_MS: '200',
+        MAX_UPLOAD_BYTES: String(50 * 1024 * 1024),
+        ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+      },
+    },
+  ],
+});
