@@ -10,10 +10,16 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // Separate build directories let several checkouts' builds run side by side (tests, CI).
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   // PGlite loads its WASM and data files from its own package directory; argon2 is native.
   serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'proper-lockfile'],
   async headers() {
-    return [{ source: '/:path*', headers: securityHeaders }];
+    return [
+      { source: '/:path*', headers: securityHeaders },
+      // Invitation links carry a secret token: never leak it through Referer.
+      { source: '/invite/:token*', headers: [{ key: 'Referrer-Policy', value: 'no-referrer' }] },
+    ];
   },
 };
 

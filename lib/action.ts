@@ -3,12 +3,13 @@ import { headers } from 'next/headers';
 import { unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
 import { getCurrentUser } from '@/lib/auth/session';
-import { AppError } from '@/lib/errors';
+import { AppError, type ErrorCode } from '@/lib/errors';
 import { isCrossSite } from '@/lib/http/origin';
 import type { SessionUser } from '@/lib/users';
 
 export type FieldErrors = Record<string, string>;
-export type ActionResult<T = undefined> = { ok: true; data: T } | { ok: false; formError?: string; fieldErrors?: FieldErrors };
+export type ActionFailure = { ok: false; code?: ErrorCode; formError?: string; fieldErrors?: FieldErrors };
+export type ActionResult<T = undefined> = { ok: true; data: T } | ActionFailure;
 
 const GENERIC = 'Something went wrong on our side. Please try again.';
 
@@ -22,10 +23,10 @@ function fieldErrorsOf(error: z.ZodError): FieldErrors {
 }
 
 /** Maps what a lib/ call throws to an action result: AppError → its message, anything else → logged, generic. */
-export function toFailure(err: unknown): { ok: false; formError?: string; fieldErrors?: FieldErrors } {
+export function toFailure(err: unknown): ActionFailure {
   unstable_rethrow(err); // redirect() and notFound() must reach Next
   if (err instanceof AppError) {
-    return err.field ? { ok: false, fieldErrors: { [err.field]: err.message } } : { ok: false, formError: err.message };
+    return err.field ? { ok: false, code: err.code, fieldErrors: { [err.field]: err.message } } : { ok: false, code: err.code, formError: err.message };
   }
   console.error('action failed:', err);
   return { ok: false, formError: GENERIC };
@@ -33,11 +34,11 @@ export function toFailure(err: unknown): { ok: false; formError?: string; fieldE
 
 async function parseAndRun<S extends z.ZodType, T>(schema: S, raw: unknown, fn: (input: z.output<S>) => Promise<T>): Promise<ActionResult<T>> {
   try {
-    if (isCrossSite(await headers())) return { ok: false, formError: 'Cross-site request refused.' };
+    if (isCrossSite(await headers())) return { ok: false, code: 'FORBIDDEN', formError: 'Cross-site request refused.' };
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       const fieldErrors = fieldErrorsOf(parsed.error);
-      return { ok: false, fieldErrors, formError: fieldErrors.form };
+      return { ok: false, code: 'INVALID', fieldErrors, formError: fieldErrors.form };
     }
     return { ok: true, data: await fn(parsed.data) };
   } catch (err) {
@@ -55,7 +56,7 @@ export function userAction<S extends z.ZodType, T>(schema: S, fn: (user: Session
   return async (raw: z.input<S>): Promise<ActionResult<T>> =>
     parseAndRun(schema, raw, async (input) => {
       const user = await getCurrentUser();
-      if (!user) throw new AppError('NOT_FOUND', 'Your session has ended. Log in again.');
+      if (!user) throw new AppError('UNAUTHENTICATED', 'Your session has ended. Log in again.');
       return fn(user, input);
     });
 }

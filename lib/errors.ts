@@ -1,6 +1,7 @@
-export type ErrorCode = 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'EXPIRED' | 'RATE_LIMITED' | 'INVALID' | 'LOCKED' | 'TOO_LARGE';
+export type ErrorCode = 'UNAUTHENTICATED' | 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'EXPIRED' | 'RATE_LIMITED' | 'INVALID' | 'LOCKED' | 'TOO_LARGE';
 
 const STATUS: Record<ErrorCode, number> = {
+  UNAUTHENTICATED: 401,
   NOT_FOUND: 404,
   FORBIDDEN: 403,
   CONFLICT: 409,

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 process.env.NEXT_TELEMETRY_DISABLED = '1';
 const next = 'node_modules/next/dist/bin/next';
 
-if (!fs.existsSync('.next/BUILD_ID')) {
+const distDir = process.env.NEXT_DIST_DIR || '.next';
+if (!fs.existsSync(`${distDir}/BUILD_ID`)) {
   console.log('Trove: no production build yet, building (about a minute)…');
   const build = spawnSync(process.execPath, [next, 'build'], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);

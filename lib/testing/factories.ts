@@ -1,5 +1,8 @@
 import crypto from 'node:crypto';
 import { createUser } from '@/lib/users';
+import { getDb } from '@/db/client';
+import { datasetGrants, datasets } from '@/db/schema';
+import type { GrantRole } from '@/lib/access';
 
 /** A unique, valid email for one test. */
 export function uniqueEmail(prefix = 'user'): string {
@@ -9,4 +12,19 @@ export function uniqueEmail(prefix = 'user'): string {
 /** A fresh user with a known password. */
 export async function makeUser(name = 'Test User') {
   return createUser({ name, email: uniqueEmail(name.split(' ')[0].toLowerCase()), password: 'correct horse battery' });
+}
+
+
+/** A dataset owned by ownerId, inserted directly. */
+export async function makeDataset(ownerId: string, name = `ds-${crypto.randomUUID().slice(0, 8)}`) {
+  const db = await getDb();
+  const [row] = await db.insert(datasets).values({ ownerId, name }).returning({ id: datasets.id, name: datasets.name });
+  return row;
+}
+
+/** A direct grant, inserted directly (expiresAt in the past makes an expired grant). */
+export async function grantAccess(datasetId: string, userId: string, role: GrantRole, expiresAt: Date | null = null) {
+  const db = await getDb();
+  const [row] = await db.insert(datasetGrants).values({ datasetId, userId, role, expiresAt }).returning({ id: datasetGrants.id });
+  return row.id;
 }

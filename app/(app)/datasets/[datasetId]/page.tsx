@@ -1,0 +1,75 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { ActivityList } from '@/components/datasets/activity-list';
+import { DatasetSettings } from '@/components/datasets/dataset-settings';
+import { DescriptionEditor } from '@/components/datasets/description-editor';
+import { PeopleSection } from '@/components/sharing/people-section';
+import { FileBrowserSection } from '@/components/file-browser/file-browser-section';
+import { can } from '@/lib/access';
+import { requireUser } from '@/lib/auth/session';
+import { getDatasetDetails, listDatasetActivity } from '@/lib/datasets';
+import { AppError } from '@/lib/errors';
+import { formatBytes } from '@/lib/format';
+
+type Props = { params: Promise<{ datasetId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+async function load(userId: string, datasetId: string) {
+  try {
+    return await getDatasetDetails(userId, datasetId);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'NOT_FOUND') notFound();
+    throw err;
+  }
+}
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: 'Dataset' };
+}
+
+export default async function DatasetPage({ params, searchParams }: Props) {
+  const user = await requireUser();
+  const { datasetId } = await params;
+  const sp = await searchParams;
+  const path = typeof sp.path === 'string' ? sp.path : '';
+  const d = await load(user.id, datasetId);
+  const activity = can(d.role, 'access.manage') ? await listDatasetActivity(user.id, datasetId) : null;
+
+  return (
+    <div className="space-y-8">
+      <section aria-labelledby="dataset-heading" className="space-y-3">
+        <div className="flex flex-wrap items-start justify-between gap-3">
+          <div>
+            <h1 id="dataset-heading" className="break-all text-2xl font-semibold">{d.name}</h1>
+            <p className="mt-1 text-sm text-slate-600">
+              Owner: {d.owner.name} ({d.owner.email}) · Your role: <span className="font-medium capitalize">{d.role}</span> · {d.fileCount} {d.fileCount === 1 ? 'file' : 'files'} · {formatBytes(d.totalSize)}
+            </p>
+          </div>
+        </div>
+        {d.readOnly && (
+          <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            This dataset is locked read-only: no one can change its files until the owner unlocks it.
+          </p>
+        )}
+        <DescriptionEditor datasetId={d.id} description={d.description} editable={can(d.role, 'dataset.describe')} />
+      </section>
+
+      <FileBrowserSection userId={user.id} datasetId={d.id} datasetName={d.name} path={path} role={d.role} readOnly={d.readOnly} />
+
+      <PeopleSection userId={user.id} dataset={d} />
+
+      {activity && (
+        <section aria-labelledby="activity-heading" className="rounded-xl border border-slate-200 bg-white p-5">
+          <h2 id="activity-heading" className="mb-3 text-lg font-semibold">Activity</h2>
+          <ActivityList items={activity} />
+        </section>
+      )}
+
+      {d.role === 'owner' && (
+        <section aria-labelledby="settings-heading" className="rounded-xl border border-slate-200 bg-white p-5">
+          <h2 id="settings-heading" className="mb-3 text-lg font-semibold">Dataset settings</h2>
+          <DatasetSettings datasetId={d.id} name={d.name} readOnly={d.readOnly} />
+        </section>
+      )}
+    </div>
+  );
+}

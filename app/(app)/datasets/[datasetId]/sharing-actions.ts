@@ -1,0 +1,53 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
+import { userAction } from '@/lib/action';
+import { changeGrantRole, leaveDataset, removeGrant, setGrantExpiry, transferOwnership } from '@/lib/grants';
+import { manageInvitation } from '@/lib/invitations';
+import { shareDataset } from '@/lib/sharing';
+import { datasetRefSchema, grantExpirySchema, grantRefSchema, grantRoleSchema, shareSchema } from '@/lib/validation/sharing';
+import { z } from 'zod';
+import { uuidField } from '@/lib/validation/common';
+
+const refresh = (datasetId: string) => revalidatePath(`/datasets/${datasetId}`);
+
+export const shareDatasetAction = userAction(shareSchema, async (user, { datasetId, ...input }) => {
+  const results = await shareDataset(user, datasetId, input);
+  refresh(datasetId);
+  return results;
+});
+
+export const changeRoleAction = userAction(grantRoleSchema, async (user, { datasetId, grantId, role }) => {
+  await changeGrantRole(user.id, datasetId, grantId, role);
+  refresh(datasetId);
+});
+
+export const removeAccessAction = userAction(grantRefSchema, async (user, { datasetId, grantId }) => {
+  await removeGrant(user.id, datasetId, grantId);
+  refresh(datasetId);
+});
+
+export const setAccessUntilAction = userAction(grantExpirySchema, async (user, { datasetId, grantId, expiresAt }) => {
+  // A date means "through the end of that day" (UTC).
+  await setGrantExpiry(user.id, datasetId, grantId, expiresAt ? new Date(`${expiresAt}T23:59:59.999Z`) : null);
+  refresh(datasetId);
+});
+
+export const leaveDatasetAction = userAction(datasetRefSchema, async (user, { datasetId }) => {
+  await leaveDataset(user.id, datasetId);
+  redirect('/datasets');
+});
+
+export const transferOwnershipAction = userAction(grantRefSchema, async (user, { datasetId, grantId }) => {
+  await transferOwnership(user.id, datasetId, grantId);
+  refresh(datasetId);
+});
+
+const invitationActionSchema = z.object({ datasetId: uuidField, invitationId: uuidField, action: z.enum(['extend', 'resend', 'revoke']) });
+
+export const manageInvitationAction = userAction(invitationActionSchema, async (user, { datasetId, invitationId, action }) => {
+  const out = await manageInvitation(user, invitationId, action);
+  refresh(datasetId);
+  return out;
+});

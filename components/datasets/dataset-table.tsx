@@ -1,0 +1,47 @@
+import Link from 'next/link';
+import type { InventoryRow } from '@/lib/datasets';
+import { formatBytes, formatDateTime } from '@/lib/format';
+
+const roleLabel = (r: string) => r.charAt(0).toUpperCase() + r.slice(1);
+
+export function DatasetTable({ items }: { items: InventoryRow[] }) {
+  return (
+    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">Your datasets</caption>
+        <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-500">
+          <tr>
+            <th scope="col" className="px-4 py-2">Name</th>
+            <th scope="col" className="hidden px-4 py-2 md:table-cell">Owner</th>
+            <th scope="col" className="px-4 py-2">Your role</th>
+            <th scope="col" className="hidden px-4 py-2 sm:table-cell">Files</th>
+            <th scope="col" className="hidden px-4 py-2 sm:table-cell">Size</th>
+            <th scope="col" className="hidden px-4 py-2 lg:table-cell">Updated</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {items.map((d) => (
+            <tr key={d.id} className="hover:bg-slate-50">
+              <td className="px-4 py-3">
+                <Link href={`/datasets/${d.id}`} className="font-medium text-indigo-700 hover:underline">{d.name}</Link>
+                {d.role !== 'owner' && (
+                  <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">
+                    {d.viaTeamOnly ? 'Shared via team' : 'Shared'}
+                  </span>
+                )}
+                <div className="text-xs text-slate-500 md:hidden">by {d.owner.name}</div>
+              </td>
+              <td className="hidden px-4 py-3 md:table-cell" title={d.owner.email}>
+                {d.role === 'owner' ? 'You' : `${d.owner.name} (${d.owner.email})`}
+              </td>
+              <td className="px-4 py-3">{roleLabel(d.role)}</td>
+              <td className="hidden px-4 py-3 sm:table-cell">{d.fileCount}</td>
+              <td className="hidden px-4 py-3 sm:table-cell">{formatBytes(d.totalSize)}</td>
+              <td className="hidden px-4 py-3 text-slate-600 lg:table-cell">{formatDateTime(d.updatedAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

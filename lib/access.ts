@@ -1,0 +1,151 @@
+import 'server-only';
+import { and, eq, getTableColumns, gt, inArray, isNull, max, or, sql, type SQL } from 'drizzle-orm';
+import type { Db, Tx } from '@/db/client';
+import { datasetGrants, datasets, teamMembers, teams } from '@/db/schema';
+import { AppError } from '@/lib/errors';
+
+/** THE place that decides what a user may do to a dataset. Every lib/ function asks it. */
+
+export const DATASET_ROLES = ['viewer', 'editor', 'manager', 'owner'] as const;
+export type DatasetRole = (typeof DATASET_ROLES)[number];
+export type GrantRole = Exclude<DatasetRole, 'owner'>;
+export const GRANT_ROLES: readonly GrantRole[] = ['viewer', 'editor', 'manager'];
+
+/** PRODUCT.md §2: the lowest role allowed each operation. */
+export const PERMISSIONS = {
+  'dataset.view': 'viewer', // inventory, details page, list and download files
+  'people.view': 'viewer', // see people and teams with access
+  'files.write': 'editor', // upload (new or overwrite), create folders
+  'files.manage': 'manager', // delete, rename, move
+  'dataset.describe': 'manager', // edit the description
+  'access.manage': 'manager', // invite, share, change roles, remove access, invitations, activity log
+  'dataset.admin': 'owner', // rename, delete, transfer ownership, lock read-only
+} as const satisfies Record<string, DatasetRole>;
+export type Permission = keyof typeof PERMISSIONS;
+
+/** Operations on files that a read-only lock refuses, whatever the role. */
+const LOCKABLE: ReadonlySet<Permission> = new Set(['files.write', 'files.manage']);
+
+export function roleRank(role: DatasetRole | null | undefined): number {
+  return role ? DATASET_ROLES.indexOf(role) + 1 : 0;
+}
+
+/** Whether a role may do an operation (pure; the UI uses it to hide what the server would refuse). */
+export function can(role: DatasetRole | null | undefined, permission: Permission): boolean {
+  return roleRank(role) >= roleRank(PERMISSIONS[permission]);
+}
+
+/** The roles an actor may hand out: a manager up to manager, the owner likewise (ownership is transferred, not granted). */
+export function grantableRoles(role: DatasetRole | null | undefined): GrantRole[] {
+  return can(role, 'access.manage') ? [...GRANT_ROLES] : [];
+}
+
+type Conn = Db | Tx;
+
+const activeGrant = (userId: string) =>
+  and(
+    or(isNull(datasetGrants.expiresAt), gt(datasetGrants.expiresAt, sql`now()`)),
+    or(
+      eq(datasetGrants.userId, userId),
+      inArray(datasetGrants.teamId, sql`(select ${teamMembers.teamId} from ${teamMembers} where ${teamMembers.userId} = ${userId})`),
+    ),
+  );
+
+/**
+ * Datasets the user can access with their effective role — max(owner, direct grant, team grants),
+ * expired grants ignored — in one query served by indexes on owner, grant user/team and membership.
+ * Callers add their own where / order / limit.
+ */
+export function accessibleDatasets(db: Conn, userId: string, where?: SQL) {
+  const grants = db
+    .select({
+      datasetId: datasetGrants.datasetId,
+      grantRole: max(datasetGrants.role).as('grant_role'),
+      direct: sql<boolean>`bool_or(${datasetGrants.userId} is not null)`.as('direct'),
+    })
+    .from(datasetGrants)
+    .where(activeGrant(userId))
+    .groupBy(datasetGrants.datasetId)
+    .as('g');
+  const role = sql<DatasetRole>`case when ${datasets.ownerId} = ${userId} then 'owner' else ${grants.grantRole}::text end`;
+  return db
+    .select({ ...getTableColumns(datasets), role, direct: sql<boolean>`coalesce(${grants.direct}, false)` })
+    .from(datasets)
+    .leftJoin(grants, eq(grants.datasetId, datasets.id))
+    .where(and(or(eq(datasets.ownerId, userId), sql`${grants.grantRole} is not null`), where))
+    .$dynamic();
+}
+
+export type DatasetAccess = {
+  dataset: typeof datasets.$inferSelect;
+  role: DatasetRole;
+  directGrant: boolean;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The user's access to one dataset; NOT_FOUND when they have none (or the id is malformed), so existence never leaks. */
+export async function getDatasetAccess(db: Conn, userId: string, datasetId: string): Promise<DatasetAccess> {
+  if (!UUID.test(datasetId)) throw new AppError('NOT_FOUND', 'Dataset not found.');
+  const [row] = await accessibleDatasets(db, userId, eq(datasets.id, datasetId)).limit(1);
+  if (!row) throw new AppError('NOT_FOUND', 'Dataset not found.');
+  const { role, direct, ...dataset } = row;
+  return { dataset, role, directGrant: direct };
+}
+
+/**
+ * Resolves access and checks one operation: NOT_FOUND without access, FORBIDDEN when the role is
+ * too low, LOCKED for file writes on a read-only dataset.
+ */
+export async function authorizeDataset(db: Conn, userId: string, datasetId: string, permission: Permission): Promise<DatasetAccess> {
+  const access = await getDatasetAccess(db, userId, datasetId);
+  if (!can(access.role, permission)) throw new AppError('FORBIDDEN', 'Your role on this dataset does not allow that.');
+  if (access.dataset.readOnly && LOCKABLE.has(permission)) {
+    throw new AppError('LOCKED', 'This dataset is locked read-only. The owner can unlock it.');
+  }
+  return access;
+}
+
+// ——— Teams ———
+
+export const TEAM_ROLES = ['member', 'admin', 'owner'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+
+/** The lowest team role allowed each team operation. */
+export const TEAM_PERMISSIONS = {
+  'team.view': 'member', // see the team, its members, share datasets with it
+  'team.manage': 'admin', // invite, change roles, remove members, see invitations and activity
+  'team.admin': 'owner', // rename or delete the team
+} as const satisfies Record<string, TeamRole>;
+export type TeamPermission = keyof typeof TEAM_PERMISSIONS;
+
+export function teamRoleRank(role: TeamRole | null | undefined): number {
+  return role ? TEAM_ROLES.indexOf(role) + 1 : 0;
+}
+
+export function canTeam(role: TeamRole | null | undefined, permission: TeamPermission): boolean {
+  return teamRoleRank(role) >= teamRoleRank(TEAM_PERMISSIONS[permission]);
+}
+
+/** The team roles an actor may hand out: admins up to admin, owners any. */
+export function grantableTeamRoles(role: TeamRole | null | undefined): TeamRole[] {
+  if (role === 'owner') return [...TEAM_ROLES];
+  if (role === 'admin') return ['member', 'admin'];
+  return [];
+}
+
+export type TeamAccess = { team: typeof teams.$inferSelect; role: TeamRole };
+
+/** The user's membership of a team; NOT_FOUND for non-members (teams are private to their members). */
+export async function authorizeTeam(db: Conn, userId: string, teamId: string, permission: TeamPermission): Promise<TeamAccess> {
+  if (!UUID.test(teamId)) throw new AppError('NOT_FOUND', 'Team not found.');
+  const [row] = await db
+    .select({ team: teams, role: teamMembers.role })
+    .from(teamMembers)
+    .innerJoin(teams, eq(teams.id, teamMembers.teamId))
+    .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)))
+    .limit(1);
+  if (!row) throw new AppError('NOT_FOUND', 'Team not found.');
+  if (!canTeam(row.role, permission)) throw new AppError('FORBIDDEN', 'Your role in this team does not allow that.');
+  return row;
+}

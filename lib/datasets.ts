@@ -1,0 +1,158 @@
+import 'server-only';
+import { and, count, desc, eq, ilike, inArray, sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { datasets, entries, users } from '@/db/schema';
+import { accessibleDatasets, authorizeDataset, getDatasetAccess, type DatasetRole } from '@/lib/access';
+import { listActivityFor, logActivity } from '@/lib/activity';
+import { AppError, isUniqueViolation } from '@/lib/errors';
+import type { InventoryFilter } from '@/lib/validation/datasets';
+
+export const PAGE_SIZE = 50;
+
+export type DatasetStats = { fileCount: number; totalSize: number };
+
+export type InventoryRow = {
+  id: string;
+  name: string;
+  description: string;
+  role: DatasetRole;
+  viaTeamOnly: boolean;
+  owner: { name: string; email: string };
+  updatedAt: Date;
+} & DatasetStats;
+
+const nameTaken = () => new AppError('CONFLICT', 'You already have a dataset with this name.', 'name');
+
+/** File count and total size per dataset, in one grouped query. */
+export async function statsForDatasets(ids: string[]): Promise<Map<string, DatasetStats>> {
+  const out = new Map<string, DatasetStats>();
+  if (ids.length === 0) return out;
+  const db = await getDb();
+  const rows = await db
+    .select({
+      datasetId: entries.datasetId,
+      fileCount: sql<number>`count(*) filter (where ${entries.kind} = 'file')`.mapWith(Number),
+      totalSize: sql<number>`coalesce(sum(${entries.size}), 0)`.mapWith(Number),
+    })
+    .from(entries)
+    .where(inArray(entries.datasetId, ids))
+    .groupBy(entries.datasetId);
+  for (const r of rows) out.set(r.datasetId, { fileCount: r.fileCount, totalSize: r.totalSize });
+  return out;
+}
+
+/** The datasets a user can access (owned, shared directly, shared via a team), newest update first, 50 a page. */
+export async function listDatasetsForUser(userId: string, opts: { filter: InventoryFilter; q: string; page: number }) {
+  const db = await getDb();
+  const conditions = [
+    opts.filter === 'owned' ? eq(datasets.ownerId, userId) : undefined,
+    opts.filter === 'shared' ? sql`${datasets.ownerId} <> ${userId}` : undefined,
+    opts.q ? ilike(datasets.name, `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : undefined,
+  ];
+  const where = and(...conditions);
+  const base = accessibleDatasets(db, userId, where).as('a');
+  const [{ total }] = await db.select({ total: count() }).from(base);
+  const rows = await accessibleDatasets(db, userId, where)
+    .orderBy(desc(datasets.updatedAt), desc(datasets.id))
+    .limit(PAGE_SIZE)
+    .offset((opts.page - 1) * PAGE_SIZE);
+  const ownerIds = [...new Set(rows.map((r) => r.ownerId))];
+  const owners = ownerIds.length
+    ? await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(inArray(users.id, ownerIds))
+    : [];
+  const ownerById = new Map(owners.map((o) => [o.id, o]));
+  const stats = await statsForDatasets(rows.map((r) => r.id));
+  const items: InventoryRow[] = rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    role: r.role,
+    viaTeamOnly: r.role !== 'owner' && !r.direct,
+    owner: { name: ownerById.get(r.ownerId)?.name ?? '', email: ownerById.get(r.ownerId)?.email ?? '' },
+    updatedAt: r.updatedAt,
+    ...(stats.get(r.id) ?? { fileCount: 0, totalSize: 0 }),
+  }));
+  return { items, total: Number(total), page: opts.page, pageCount: Math.max(1, Math.ceil(Number(total) / PAGE_SIZE)) };
+}
+
+/** Creates a dataset owned by the user; a name they already use (any case) → field error. */
+export async function createDataset(userId: string, input: { name: string; description: string }): Promise<{ id: string }> {
+  const db = await getDb();
+  try {
+    return await db.transaction(async (tx) => {
+      const [row] = await tx.insert(datasets).values({ ownerId: userId, name: input.name, description: input.description }).returning({ id: datasets.id });
+      await logActivity(tx, userId, { datasetId: row.id }, 'dataset.created', { name: input.name });
+      return row;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken();
+    throw err;
+  }
+}
+
+/** Everything the details page shows about the dataset itself, for a user who can see it. */
+export async function getDatasetDetails(userId: string, datasetId: string) {
+  const db = await getDb();
+  const access = await getDatasetAccess(db, userId, datasetId);
+  const [owner] = await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.id, access.dataset.ownerId));
+  const stats = (await statsForDatasets([datasetId])).get(datasetId) ?? { fileCount: 0, totalSize: 0 };
+  const { id, name, description, readOnly, createdAt, updatedAt } = access.dataset;
+  return { id, name, description, readOnly, createdAt, updatedAt, owner, role: access.role, directGrant: access.directGrant, ...stats };
+}
+
+/** Owner: renames the dataset. */
+export async function renameDataset(userId: string, datasetId: string, name: string): Promise<void> {
+  const db = await getDb();
+  try {
+    await db.transaction(async (tx) => {
+      const { dataset } = await authorizeDataset(tx, userId, datasetId, 'dataset.admin');
+      await tx.update(datasets).set({ name, updatedAt: new Date() }).where(eq(datasets.id, datasetId));
+      await logActivity(tx, userId, { datasetId }, 'dataset.renamed', { from: dataset.name, to: name });
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken();
+    throw err;
+  }
+}
+
+/** Managers and owner: edits the description. */
+export async function describeDataset(userId: string, datasetId: string, description: string): Promise<void> {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    await authorizeDataset(tx, userId, datasetId, 'dataset.describe');
+    await tx.update(datasets).set({ description, updatedAt: new Date() }).where(eq(datasets.id, datasetId));
+    await logActivity(tx, userId, { datasetId }, 'dataset.described');
+  });
+}
+
+/** Owner: locks the dataset read-only (every file write refused) or unlocks it. */
+export async function setDatasetReadOnly(userId: string, datasetId: string, readOnly: boolean): Promise<void> {
+  const db = await getDb();
+  await db.transaction(async (tx) => {
+    await authorizeDataset(tx, userId, datasetId, 'dataset.admin');
+    await tx.update(datasets).set({ readOnly }).where(eq(datasets.id, datasetId));
+    await logActivity(tx, userId, { datasetId }, readOnly ? 'dataset.locked' : 'dataset.unlocked');
+  });
+}
+
+/**
+ * Owner: deletes the dataset after they typed its name; entries, grants, invitations and activity go
+ * with it (foreign keys cascade). Returns the storage keys of its blobs for the caller to remove.
+ */
+export async function deleteDataset(userId: string, datasetId: string, confirmName: string): Promise<{ storageKeys: string[] }> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const { dataset } = await authorizeDataset(tx, userId, datasetId, 'dataset.admin');
+    if (confirmName.trim() !== dataset.name) throw new AppError('INVALID', 'Type the dataset’s name exactly to confirm.', 'confirmName');
+    const keys = await tx.select({ key: entries.storageKey }).from(entries).where(and(eq(entries.datasetId, datasetId), eq(entries.kind, 'file')));
+    await tx.delete(datasets).where(eq(datasets.id, datasetId));
+    return { storageKeys: keys.map((k) => k.key).filter((k): k is string => !!k) };
+  });
+}
+
+/** Managers and owner: the dataset's activity, newest first. */
+export async function listDatasetActivity(userId: string, datasetId: string) {
+  const db = await getDb();
+  await authorizeDataset(db, userId, datasetId, 'access.manage');
+  return listActivityFor(db, { datasetId });
+}

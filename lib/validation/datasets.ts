@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { lineText, multilineText, uuidField } from './common';
+
+export const datasetNameField = lineText('Name', 1, 100)
+  .refine((s) => !s.includes('/'), 'Name cannot contain “/”.')
+  .refine((s) => s !== '.' && s !== '..', 'Name cannot be “.” or “..”.');
+
+export const descriptionField = multilineText('Description', 2000);
+
+export const createDatasetSchema = z.object({ name: datasetNameField, description: descriptionField.default('') });
+export type CreateDatasetInput = z.input<typeof createDatasetSchema>;
+
+export const renameDatasetSchema = z.object({ datasetId: uuidField, name: datasetNameField });
+export type RenameDatasetInput = z.input<typeof renameDatasetSchema>;
+
+export const describeDatasetSchema = z.object({ datasetId: uuidField, description: descriptionField });
+export const lockDatasetSchema = z.object({ datasetId: uuidField, readOnly: z.boolean() });
+export const deleteDatasetSchema = z.object({ datasetId: uuidField, confirmName: z.string().max(200) });
+
+export const INVENTORY_FILTERS = ['all', 'owned', 'shared'] as const;
+export type InventoryFilter = (typeof INVENTORY_FILTERS)[number];
+export const inventoryQuerySchema = z.object({
+  filter: z.enum(INVENTORY_FILTERS).catch('all'),
+  q: z.string().trim().max(100).catch(''),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
