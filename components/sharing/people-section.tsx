@@ -1,0 +1,27 @@
+import { can, grantableRoles } from '@/lib/access';
+import { listPeopleWithAccess } from '@/lib/grants';
+import { AccessList } from './access-list';
+import { SharePanel } from './share-panel';
+
+/** The "People with access" region of a dataset page; pending invitations only reach managers. */
+export async function PeopleSection({ userId, dataset }: { userId: string; dataset: { id: string; name: string; directGrant: boolean } }) {
+  const view = await listPeopleWithAccess(userId, dataset.id);
+  const canManage = can(view.myRole, 'access.manage');
+  return (
+    <section aria-label="People with access" className="rounded-xl border border-slate-200 bg-white p-5">
+      <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
+        <h2 className="text-lg font-semibold">People with access</h2>
+        {canManage && <SharePanel datasetId={dataset.id} datasetName={dataset.name} roles={grantableRoles(view.myRole)} />}
+      </div>
+      <AccessList
+        datasetId={dataset.id}
+        owner={view.owner}
+        people={view.people}
+        invitations={view.invitations}
+        canManage={canManage}
+        isOwner={view.myRole === 'owner'}
+        canLeave={view.myRole !== 'owner' && dataset.directGrant}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,94 @@
+import 'server-only';
+import { and, eq, inArray } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { getDb, type Db, type Tx } from '@/db/client';
+import { invitations, users } from '@/db/schema';
+import { logActivity } from '@/lib/activity';
+import { emailStatusForInvitations, enqueueEmail, isEmailConfigured, kickEmailWorker } from '@/lib/email';
+import { AppError } from '@/lib/errors';
+import type { SessionUser } from '@/lib/users';
+import { invitationEmail } from './emails';
+import { authorizeInviter, targetColumns, targetOf, targetWhere, type InvitationTarget } from './targets';
+import { invitationLink, newExpiry, newInvitationToken } from './tokens';
+
+const inviter = alias(users, 'inviter');
+
+export type ManagedInvitation = {
+  id: string;
+  email: string;
+  role: string;
+  invitedByName: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  expired: boolean;
+  emailStatus: 'pending' | 'sent' | 'failed' | 'not configured';
+};
+
+/** Pending and expired invitations of a target, for those who manage it (caller authorizes). */
+export async function listTargetInvitations(db: Db | Tx, target: InvitationTarget): Promise<ManagedInvitation[]> {
+  const rows = await db
+    .select({ id: invitations.id, email: invitations.email, role: invitations.role, createdAt: invitations.updatedAt, expiresAt: invitations.expiresAt, invitedByName: inviter.name })
+    .from(invitations)
+    .leftJoin(inviter, eq(inviter.id, invitations.invitedBy))
+    .where(and(targetWhere(target), eq(invitations.status, 'pending')))
+    .orderBy(invitations.email);
+  const status = await emailStatusForInvitations(db, rows.map((r) => r.id));
+  const now = Date.now();
+  return rows.map((r) => ({ ...r, expired: r.expiresAt.getTime() <= now, emailStatus: isEmailConfigured() ? (status.get(r.id) ?? 'pending') : 'not configured' }));
+}
+
+type Action = 'extend' | 'resend' | 'revoke';
+
+/**
+ * Extend (+72 h from now, same link), resend (new token so the old link dies, new 72 h, new email) or
+ * revoke (dead at once) a pending invitation, by someone who manages its target and may offer its role.
+ * Returns the new link when email is not configured and the action made one.
+ */
+export async function manageInvitation(user: SessionUser, invitationId: string, action: Action): Promise<{ link?: string }> {
+  if (!/^[0-9a-f-]{36}$/i.test(invitationId)) throw new AppError('NOT_FOUND', 'Invitation not found.');
+  const db = await getDb();
+  const out = await db.transaction(async (tx) => {
+    const [inv] = await tx
+      .select({ id: invitations.id, email: invitations.email, role: invitations.role, message: invitations.message, datasetId: invitations.datasetId, teamId: invitations.teamId })
+      .from(invitations)
+      .where(and(eq(invitations.id, invitationId), eq(invitations.status, 'pending')))
+      .for('update');
+    if (!inv) throw new AppError('NOT_FOUND', 'Invitation not found, or no longer pending.');
+    const target = targetOf(inv);
+    const { name, roles } = await authorizeInviter(tx, user.id, target);
+    if (!roles.includes(inv.role)) throw new AppError('FORBIDDEN', 'You cannot manage an invitation for that role.');
+    const where = eq(invitations.id, inv.id);
+    const activity = targetColumns(target);
+    if (action === 'revoke') {
+      await tx.update(invitations).set({ status: 'revoked', updatedAt: new Date() }).where(where);
+      await logActivity(tx, user.id, activity, 'invitation.revoked', { email: inv.email });
+      return {};
+    }
+    const expiresAt = newExpiry();
+    if (action === 'extend') {
+      await tx.update(invitations).set({ expiresAt }).where(where);
+      await logActivity(tx, user.id, activity, 'invitation.extended', { email: inv.email });
+      return {};
+    }
+    const { token, tokenHash } = newInvitationToken();
+    await tx.update(invitations).set({ tokenHash, expiresAt, invitedBy: user.id, updatedAt: new Date() }).where(where);
+    await logActivity(tx, user.id, activity, 'invitation.resent', { email: inv.email });
+    const link = invitationLink(token);
+    if (!isEmailConfigured()) return { link };
+    await enqueueEmail(tx, { to: inv.email, invitationId: inv.id, email: invitationEmail(user, target, name, inv.role, inv.message, link, expiresAt) });
+    return { sent: true };
+  });
+  if ('sent' in out) {
+    kickEmailWorker();
+    return {};
+  }
+  if (out.link) console.log(`Trove: email is not configured; new invitation link for ${invitationId}: ${out.link}`);
+  return out;
+}
+
+/** Ids of a target's pending invitations (tests). */
+export async function pendingInvitationIds(target: InvitationTarget): Promise<string[]> {
+  const db = await getDb();
+  const rows = await db.select({ id: invitations.id }).from(invitations).where(and(targetWhere(target), inArray(invitations.status, ['pending'])));
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,68 @@
+import 'server-only';
+import { and, eq, sql } from 'drizzle-orm';
+import { getDb, type Db, type Tx } from '@/db/client';
+import { datasetGrants, teamMembers, teams } from '@/db/schema';
+import { authorizeDataset, grantableRoles, type GrantRole } from '@/lib/access';
+import { logActivity } from '@/lib/activity';
+import { AppError } from '@/lib/errors';
+import { assertInviteBudget, inviteEmails, type RecipientResult } from '@/lib/invitations';
+import type { SessionUser } from '@/lib/users';
+import { emailField } from '@/lib/validation/common';
+import { MAX_RECIPIENTS, splitRecipients } from '@/lib/validation/sharing';
+
+/** A team with this name (any case) that the user belongs to; other teams stay invisible. */
+export async function findTeamForSharer(db: Db | Tx, userId: string, name: string): Promise<{ id: string; name: string } | null> {
+  const [row] = await db
+    .select({ id: teams.id, name: teams.name })
+    .from(teams)
+    .innerJoin(teamMembers, and(eq(teamMembers.teamId, teams.id), eq(teamMembers.userId, userId)))
+    .where(sql`lower(${teams.name}) = lower(${name})`)
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * The share panel: each recipient is an email (→ invitation) or the name of a team the sharer is in
+ * (→ team grant at once). One result per recipient; never all-or-nothing, except the hourly limit.
+ */
+export async function shareDataset(user: SessionUser, datasetId: string, input: { recipients: string; role: GrantRole; message: string }): Promise<RecipientResult[]> {
+  const db = await getDb();
+  const { role } = await authorizeDataset(db, user.id, datasetId, 'access.manage');
+  if (!grantableRoles(role).includes(input.role)) throw new AppError('FORBIDDEN', 'You cannot give that role.', 'role');
+  const recipients = splitRecipients(input.recipients);
+  if (recipients.length === 0) throw new AppError('INVALID', 'Enter at least one email address or team name.', 'recipients');
+  if (recipients.length > MAX_RECIPIENTS) throw new AppError('INVALID', `At most ${MAX_RECIPIENTS} recipients at a time.`, 'recipients');
+
+  const results = new Map<string, RecipientResult>();
+  const emails: string[] = [];
+  const teamNames: string[] = [];
+  for (const r of recipients) {
+    if (r.includes('@')) {
+      const parsed = emailField.safeParse(r);
+      if (parsed.success) emails.push(parsed.data);
+      else results.set(r, { recipient: r, status: 'not a valid email' });
+    } else teamNames.push(r);
+  }
+  await assertInviteBudget(user.id, emails.length);
+
+  for (const name of teamNames) results.set(name, await shareWithTeam(user.id, datasetId, name, input.role));
+  for (const res of await inviteEmails(user, { kind: 'dataset', id: datasetId }, emails, input.role, input.message)) results.set(res.recipient, res);
+  return recipients.map((r) => results.get(r) ?? { recipient: r, status: 'not a valid email' });
+}
+
+async function shareWithTeam(userId: string, datasetId: string, name: string, role: GrantRole): Promise<RecipientResult> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    await authorizeDataset(tx, userId, datasetId, 'access.manage');
+    const team = await findTeamForSharer(tx, userId, name);
+    if (!team) return { recipient: name, status: 'no such team' };
+    const inserted = await tx
+      .insert(datasetGrants)
+      .values({ datasetId, teamId: team.id, role, grantedBy: userId })
+      .onConflictDoNothing({ target: [datasetGrants.datasetId, datasetGrants.teamId] })
+      .returning({ id: datasetGrants.id });
+    if (inserted.length === 0) return { recipient: team.name, status: 'already has access' };
+    await logActivity(tx, userId, { datasetId }, 'grant.created', { team: team.name, role });
+    return { recipient: team.name, status: 'shared with team' };
+  });
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { multilineText, uuidField } from './common';
+
+export const MAX_RECIPIENTS = 100;
+
+export const grantRoleField = z.enum(['viewer', 'editor', 'manager'], { message: 'Choose Viewer, Editor or Manager.' });
+
+export const shareSchema = z.object({
+  datasetId: uuidField,
+  recipients: z.string().trim().min(1, 'Enter at least one email address or team name.').max(20_000, 'Too many recipients.'),
+  role: grantRoleField,
+  message: multilineText('Message', 500).default(''),
+});
+export type ShareInput = z.input<typeof shareSchema>;
+
+export const grantRoleSchema = z.object({ datasetId: uuidField, grantId: uuidField, role: grantRoleField });
+export const grantRefSchema = z.object({ datasetId: uuidField, grantId: uuidField });
+export const grantExpirySchema = z.object({
+  datasetId: uuidField,
+  grantId: uuidField,
+  expiresAt: z.union([z.literal(''), z.iso.date({ message: 'Enter a date.' })]),
+});
+export const datasetRefSchema = z.object({ datasetId: uuidField });
+export const invitationRefSchema = z.object({ invitationId: uuidField });
+export const tokenRefSchema = z.object({ token: z.string().max(100) });
+
+/**
+ * Splits the Recipients box: commas, semicolons and new lines separate entries; inside an entry,
+ * spaces separate emails, while an entry without "@" is kept whole as a team name (names may have spaces).
+ */
+export function splitRecipients(raw: string): string[] {
+  const out: string[] = [];
+  for (const chunk of raw.split(/[,;\n\r]+/)) {
+    const entry = chunk.trim().replace(/\s+/g, ' ');
+    if (!entry) continue;
+    if (entry.includes('@')) out.push(...entry.split(' '));
+    else out.push(entry);
+  }
+  return [...new Set(out.map((r) => (r.includes('@') ? r.toLowerCase() : r)))];
+}
