@@ -1,0 +1,106 @@
+import 'server-only';
+import { and, desc, eq, inArray, isNull, lte, lt, or, sql } from 'drizzle-orm';
+import type { Db, Tx } from '@/db/client';
+import { emailOutbox } from '@/db/schema';
+import { toAppPath } from './links';
+import { emailMessageSchema, type EmailMessage, type OutboxStatus } from './types';
+
+export type OutboxRow = typeof emailOutbox.$inferSelect;
+
+/**
+ * Adds an email to the outbox inside the caller's transaction, so it commits (or rolls back) with the
+ * change that caused it. Returns the row id (also the Resend Idempotency-Key). Call kickEmailWorker()
+ * after the transaction commits for prompt delivery. Supersedes unsent invitation emails of the same invitation.
+ */
+export async function enqueueEmail(tx: Db | Tx, input: { to: string; email: EmailMessage; invitationId?: string | null }): Promise<string> {
+  // Store only an app path: the link is rebuilt from APP_URL at send time and can never point elsewhere.
+  const email = emailMessageSchema.parse({ ...input.email, link: toAppPath(input.email.link) });
+  if (input.invitationId && email.kind === 'invitation') {
+    // A new invitation email (Resend) carries a new link; an unsent older one would carry a dead link.
+    await tx
+      .update(emailOutbox)
+      .set({ status: 'failed', lastError: 'superseded', leaseUntil: null })
+      .where(and(eq(emailOutbox.invitationId, input.invitationId), eq(emailOutbox.kind, 'invitation'), eq(emailOutbox.status, 'pending')));
+  }
+  const [row] = await tx
+    .insert(emailOutbox)
+    .values({ kind: email.kind, to: input.to, payload: email, invitationId: input.invitationId ?? null })
+    .returning({ id: emailOutbox.id });
+  return row.id;
+}
+
+/**
+ * Claims up to `limit` due rows in one statement: SKIP LOCKED keeps concurrent claimers off each
+ * other's rows, the lease keeps them off after commit, and `attempts` (incremented here) is the fencing
+ * token every later update of the row must match.
+ */
+export async function claimDueEmails(db: Db, opts: { limit: number; leaseMs: number; ids?: string[] }): Promise<OutboxRow[]> {
+  const due = db
+    .select({ id: emailOutbox.id })
+    .from(emailOutbox)
+    .where(
+      and(
+        eq(emailOutbox.status, 'pending'),
+        lte(emailOutbox.nextAttemptAt, sql`now()`),
+        or(isNull(emailOutbox.leaseUntil), lt(emailOutbox.leaseUntil, sql`now()`)),
+        opts.ids ? inArray(emailOutbox.id, opts.ids) : undefined,
+      ),
+    )
+    .orderBy(emailOutbox.nextAttemptAt)
+    .limit(opts.limit)
+    .for('update', { skipLocked: true });
+  return db
+    .update(emailOutbox)
+    .set({ leaseUntil: sql`now() + ${opts.leaseMs} * interval '1 millisecond'`, attempts: sql`${emailOutbox.attempts} + 1` })
+    .where(inArray(emailOutbox.id, due))
+    .returning();
+}
+
+type Held = Pick<OutboxRow, 'id' | 'attempts'>;
+
+// Only the holder of the current claim may change the row (see claimDueEmails).
+const held = (row: Held) => and(eq(emailOutbox.id, row.id), eq(emailOutbox.attempts, row.attempts), eq(emailOutbox.status, 'pending'));
+
+/** Records a successful send. */
+export async function markSent(db: Db, row: Held, providerId: string | null): Promise<void> {
+  await db.update(emailOutbox).set({ status: 'sent', providerId, sentAt: sql`now()`, leaseUntil: null, lastError: null }).where(held(row));
+}
+
+/** Schedules another attempt after `delayMs`. */
+export async function markRetry(db: Db, row: Held, delayMs: number, error: string): Promise<void> {
+  await db
+    .update(emailOutbox)
+    .set({ nextAttemptAt: sql`now() + ${Math.round(delayMs)} * interval '1 millisecond'`, leaseUntil: null, lastError: error })
+    .where(held(row));
+}
+
+/** Gives up on a row for good. */
+export async function markFailed(db: Db, row: Held, error: string): Promise<void> {
+  await db.update(emailOutbox).set({ status: 'failed', leaseUntil: null, lastError: error }).where(held(row));
+}
+
+/**
+ * Hands claimed rows back (shutdown). `attempted: false` rows were never sent, so their claim does not
+ * count as an attempt; `true` rows may have reached Resend, and a retry reuses the Idempotency-Key.
+ */
+export async function releaseEmails(db: Db, rows: Held[], attempted: boolean): Promise<void> {
+  for (const row of rows) {
+    await db
+      .update(emailOutbox)
+      .set({ leaseUntil: null, ...(attempted ? {} : { attempts: sql`${emailOutbox.attempts} - 1` }) })
+      .where(held(row));
+  }
+}
+
+/** Status of the latest invitation email of each invitation, for the access list ("email failed"). */
+export async function emailStatusForInvitations(db: Db | Tx, invitationIds: string[]): Promise<Map<string, OutboxStatus>> {
+  const out = new Map<string, OutboxStatus>();
+  if (invitationIds.length === 0) return out;
+  const rows = await db
+    .selectDistinctOn([emailOutbox.invitationId], { invitationId: emailOutbox.invitationId, status: emailOutbox.status })
+    .from(emailOutbox)
+    .where(and(inArray(emailOutbox.invitationId, invitationIds), eq(emailOutbox.kind, 'invitation')))
+    .orderBy(emailOutbox.invitationId, desc(emailOutbox.createdAt), desc(emailOutbox.id));
+  for (const r of rows) if (r.invitationId) out.set(r.invitationId, r.status);
+  return out;
+}

@@ -1,0 +1,62 @@
+import 'server-only';
+import { z } from 'zod';
+
+/** Invitation to a dataset or a team, sent to the invitee. `link` holds the secret token: never log it. */
+export type InvitationEmail = {
+  kind: 'invitation';
+  inviterName: string;
+  inviterEmail: string;
+  targetKind: 'dataset' | 'team';
+  targetName: string;
+  role: string;
+  message: string;
+  /** A path ("/invite/<token>") or a full link under APP_URL. */
+  link: string;
+  /** ISO 8601. */
+  expiresAt: string;
+};
+
+/** Tells the inviter that their invitation was accepted. */
+export type InvitationAcceptedEmail = {
+  kind: 'invitation-accepted';
+  inviteeName: string;
+  inviteeEmail: string;
+  targetKind: 'dataset' | 'team';
+  targetName: string;
+  /** A path ("/datasets/<id>") or a full link under APP_URL. */
+  link: string;
+};
+
+export type EmailMessage = InvitationEmail | InvitationAcceptedEmail;
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed';
+
+export type RenderedEmail = { subject: string; html: string; text: string };
+
+// Bounds keep a corrupt or hostile payload from producing a huge email; callers validate more tightly.
+const name = z.string().max(200);
+const target = z.enum(['dataset', 'team']);
+const link = z.string().min(1).max(2000);
+
+/** Validates an outbox payload (on enqueue, and again when the worker reads it back). */
+export const emailMessageSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('invitation'),
+    inviterName: name,
+    inviterEmail: z.string().max(320),
+    targetKind: target,
+    targetName: name,
+    role: z.string().min(1).max(50),
+    message: z.string().max(2000),
+    link,
+    expiresAt: z.iso.datetime({ offset: true }),
+  }),
+  z.object({
+    kind: z.literal('invitation-accepted'),
+    inviteeName: name,
+    inviteeEmail: z.string().max(320),
+    targetKind: target,
+    targetName: name,
+    link,
+  }),
+]);
