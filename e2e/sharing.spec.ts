@@ -1,0 +1,130 @@
+import { expect, test, type Page } from '@playwright/test';
+import { invitationLinkFor } from './fixtures/email';
+import { PASSWORD, signUp, uniqueEmail } from './fixtures/users';
+
+async function createDataset(page: Page, name: string) {
+  await page.goto('/datasets/new');
+  await page.getByRole('textbox', { name: 'Name' }).fill(name);
+  await page.getByRole('button', { name: 'Create dataset' }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  return page.url();
+}
+
+async function share(page: Page, datasetName: string, recipients: string, role: 'Viewer' | 'Editor' | 'Manager' = 'Viewer') {
+  await page.getByRole('button', { name: 'Share' }).click();
+  const dialog = page.getByRole('dialog', { name: `Share ${datasetName}` });
+  await dialog.getByRole('textbox', { name: 'Recipients' }).fill(recipients);
+  await dialog.getByRole('combobox', { name: 'Role' }).selectOption({ label: role });
+  await dialog.getByRole('button', { name: 'Send invitations' }).click();
+  await expect(dialog.getByRole('list', { name: 'Share results' })).toBeVisible();
+  return dialog;
+}
+
+test('invite by email, sign up through the link, accept, then role change, removal', async ({ page, browser }) => {
+  await signUp(page, 'Olive Owner');
+  const name = `Shared set ${Date.now()}`;
+  const datasetUrl = await createDataset(page, name);
+  await page.getByLabel('Upload files').setInputFiles({ name: 'hello.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  await expect(page.getByRole('link', { name: 'hello.txt' })).toBeVisible();
+
+  const invitee = uniqueEmail('ivy');
+  const dialog = await share(page, name, invitee, 'Viewer');
+  await expect(dialog.getByText(`${invitee} — invited`)).toBeVisible();
+  await page.keyboard.press('Escape');
+
+  const link = await invitationLinkFor(invitee);
+  const ivyContext = await browser.newContext();
+  const ivy = await ivyContext.newPage();
+  await ivy.goto(link);
+  await expect(ivy.getByText('You’re invited')).toBeVisible();
+  await ivy.getByRole('link', { name: 'Sign up' }).click();
+  await expect(ivy.getByRole('textbox', { name: 'Email' })).toHaveValue(invitee);
+  await ivy.getByRole('textbox', { name: 'Name' }).fill('Ivy Invitee');
+  await ivy.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
+  await ivy.getByRole('button', { name: 'Create account' }).click();
+  await ivy.getByRole('button', { name: 'Accept invitation' }).click();
+  await expect(ivy).toHaveURL(datasetUrl);
+  await expect(ivy.getByRole('heading', { level: 1, name })).toBeVisible();
+  await expect(ivy.getByRole('link', { name: 'hello.txt' })).toBeVisible();
+  await expect(ivy.getByLabel('Upload files')).toHaveCount(0);
+  await expect(ivy.getByRole('button', { name: 'Share' })).toHaveCount(0);
+
+  // Role change to Editor: Ivy can upload on her next page load.
+  await page.reload();
+  const people = page.getByRole('region', { name: 'People with access' });
+  await people.getByRole('combobox', { name: `Role for ${invitee}` }).selectOption({ label: 'Editor' });
+  await expect(page.getByText(`changed ${invitee}’s role to editor`)).toBeVisible();
+  await ivy.reload();
+  await ivy.getByLabel('Upload files').setInputFiles({ name: 'ivy.txt', mimeType: 'text/plain', buffer: Buffer.from('from ivy') });
+  await expect(ivy.getByRole('link', { name: 'ivy.txt' })).toBeVisible();
+
+  // Removal: her next page load is the 404 page.
+  await people.getByRole('button', { name: `Remove ${invitee}` }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+  await expect(people.getByRole('button', { name: `Remove ${invitee}` })).toHaveCount(0);
+  await ivy.reload();
+  await expect(ivy.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await ivyContext.close();
+});
+
+test('resend kills the old link; a different account cannot accept', async ({ page, browser }) => {
+  await signUp(page, 'Rita Resender');
+  const name = `Resend set ${Date.now()}`;
+  await createDataset(page, name);
+  const invitee = uniqueEmail('sam');
+  await share(page, name, invitee);
+  await page.keyboard.press('Escape');
+  const oldLink = await invitationLinkFor(invitee, 1);
+  await page.reload();
+  await page.getByRole('button', { name: `Resend invitation to ${invitee}` }).click();
+  const newLink = await invitationLinkFor(invitee, 2);
+  expect(newLink).not.toBe(oldLink);
+
+  const otherContext = await browser.newContext();
+  const other = await otherContext.newPage();
+  await other.goto(oldLink);
+  await expect(other.getByRole('heading', { name: 'This invitation link is not valid' })).toBeVisible();
+  await signUp(other, 'Wrong Person');
+  await other.goto(newLink);
+  await expect(other.getByRole('heading', { name: 'This invitation is for someone else' })).toBeVisible();
+  await expect(other.getByRole('button', { name: 'Accept invitation' })).toHaveCount(0);
+  await otherContext.close();
+
+  await page.getByRole('button', { name: `Revoke invitation for ${invitee}` }).click();
+  await expect(page.getByRole('button', { name: `Revoke invitation for ${invitee}` })).toHaveCount(0);
+  const anon = await browser.newContext();
+  const anonPage = await anon.newPage();
+  await anonPage.goto(newLink);
+  await expect(anonPage.getByRole('heading', { name: 'This invitation was revoked' })).toBeVisible();
+  await anon.close();
+});
+
+test('the invitations inbox accepts and declines; bulk share reports per recipient', async ({ page, browser }) => {
+  const inviteeContext = await browser.newContext();
+  const invitee = await inviteeContext.newPage();
+  const { email } = await signUp(invitee, 'Nina Inbox');
+
+  await signUp(page, 'Bulk Sharer');
+  const first = `Inbox one ${Date.now()}`;
+  await createDataset(page, first);
+  const dialog = await share(page, first, `${email}, not-an-email@, ${uniqueEmail('x')}`);
+  await expect(dialog.getByText(`${email} — invited`)).toBeVisible();
+  await expect(dialog.getByText('not-an-email@ — not a valid email')).toBeVisible();
+  await page.keyboard.press('Escape');
+  const second = `Inbox two ${Date.now()}`;
+  await createDataset(page, second);
+  await share(page, second, email, 'Editor');
+
+  await invitee.goto('/invitations');
+  await expect(invitee.getByRole('link', { name: /Invitations\s*2 pending/ })).toBeVisible();
+  const rowOne = invitee.getByRole('listitem').filter({ hasText: first });
+  const rowTwo = invitee.getByRole('listitem').filter({ hasText: second });
+  await rowTwo.getByRole('button', { name: 'Decline' }).click();
+  await expect(rowTwo).toHaveCount(0);
+  await rowOne.getByRole('button', { name: 'Accept' }).click();
+  await expect(invitee.getByRole('heading', { level: 1, name: first })).toBeVisible();
+  await invitee.goto('/datasets?filter=shared');
+  await expect(invitee.getByRole('link', { name: first })).toBeVisible();
+  await expect(invitee.getByRole('link', { name: second })).toHaveCount(0);
+  await inviteeContext.close();
+});
