@@ -1,0 +1,75 @@
+'use client';
+
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useId, useState, useTransition } from 'react';
+import { useForm } from 'react-hook-form';
+import { inviteToTeamAction } from '@/app/(app)/teams/[teamId]/actions';
+import { applyErrors } from '@/components/ui/apply-errors';
+import { Button } from '@/components/ui/button';
+import { FormMessage, TextAreaField } from '@/components/ui/field';
+import { inviteToTeamSchema, MAX_RECIPIENTS, TEAM_ROLE_LABELS, type InviteToTeamInput } from '@/lib/validation/teams';
+
+type Role = keyof typeof TEAM_ROLE_LABELS;
+type Result = { recipient: string; status: string; link?: string };
+
+/** Owners and admins invite people by email; one result line per recipient, with the link when email is off. */
+export function InviteForm({ teamId, offerableRoles }: { teamId: string; offerableRoles: Role[] }) {
+  const roleId = useId();
+  const [message, setMessage] = useState<string>();
+  const [results, setResults] = useState<Result[]>([]);
+  const [pending, startTransition] = useTransition();
+  const form = useForm<InviteToTeamInput>({ resolver: zodResolver(inviteToTeamSchema), defaultValues: { teamId, recipients: '', role: 'member' } });
+  const { errors } = form.formState;
+  const onSubmit = form.handleSubmit((values) =>
+    startTransition(async () => {
+      setMessage(undefined);
+      const r = await inviteToTeamAction(values);
+      if (!r.ok) {
+        setMessage(applyErrors(form.setError, r, ['recipients', 'role']));
+        return;
+      }
+      setResults(r.data);
+      form.reset({ teamId, recipients: '', role: values.role });
+    }),
+  );
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-3">
+      <FormMessage message={message} />
+      <TextAreaField
+        label="Recipients"
+        rows={3}
+        error={errors.recipients?.message}
+        hint={`Email addresses separated by commas, spaces or new lines (up to ${MAX_RECIPIENTS}).`}
+        {...form.register('recipients')}
+      />
+      <div className="flex flex-wrap items-end gap-3">
+        <div>
+          <label htmlFor={roleId} className="block text-sm font-medium text-slate-700">Role</label>
+          <select id={roleId} className="mt-1 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm" {...form.register('role')}>
+            {offerableRoles.map((r) => (
+              <option key={r} value={r}>{TEAM_ROLE_LABELS[r]}</option>
+            ))}
+          </select>
+          {errors.role && <p className="mt-1 text-sm text-red-700">{errors.role.message}</p>}
+        </div>
+        <Button type="submit" disabled={pending}>{pending ? 'Sending…' : 'Send invitations'}</Button>
+      </div>
+      {results.length > 0 && (
+        <div role="status">
+          <ul aria-label="Invitation results" className="space-y-1 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm">
+            {results.map((r) => (
+              <li key={r.recipient} className="break-all">
+                <span className="font-medium">{r.recipient}</span> — {r.status}
+                {r.link && (
+                  <span className="block text-slate-600">
+                    Email is not set up here, so pass this link on: <code className="select-all text-slate-900">{r.link}</code>
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </form>
+  );
+}
