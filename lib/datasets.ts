@@ -1,15 +1,14 @@
 import 'server-only';
 import { and, count, desc, eq, ilike, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { datasets, entries, users } from '@/db/schema';
+import { datasets, users } from '@/db/schema';
 import { accessibleDatasets, authorizeDataset, getDatasetAccess, type DatasetRole } from '@/lib/access';
 import { listActivityFor, logActivity } from '@/lib/activity';
 import { AppError, isUniqueViolation } from '@/lib/errors';
+import { getDatasetStats, listStorageKeys, statsForDatasets, type DatasetStats } from '@/lib/files';
 import type { InventoryFilter } from '@/lib/validation/datasets';
 
 export const PAGE_SIZE = 50;
-
-export type DatasetStats = { fileCount: number; totalSize: number };
 
 export type InventoryRow = {
   id: string;
@@ -22,24 +21,6 @@ export type InventoryRow = {
 } & DatasetStats;
 
 const nameTaken = () => new AppError('CONFLICT', 'You already have a dataset with this name.', 'name');
-
-/** File count and total size per dataset, in one grouped query. */
-export async function statsForDatasets(ids: string[]): Promise<Map<string, DatasetStats>> {
-  const out = new Map<string, DatasetStats>();
-  if (ids.length === 0) return out;
-  const db = await getDb();
-  const rows = await db
-    .select({
-      datasetId: entries.datasetId,
-      fileCount: sql<number>`count(*) filter (where ${entries.kind} = 'file')`.mapWith(Number),
-      totalSize: sql<number>`coalesce(sum(${entries.size}), 0)`.mapWith(Number),
-    })
-    .from(entries)
-    .where(inArray(entries.datasetId, ids))
-    .groupBy(entries.datasetId);
-  for (const r of rows) out.set(r.datasetId, { fileCount: r.fileCount, totalSize: r.totalSize });
-  return out;
-}
 
 /** The datasets a user can access (owned, shared directly, shared via a team), newest update first, 50 a page. */
 export async function listDatasetsForUser(userId: string, opts: { filter: InventoryFilter; q: string; page: number }) {
@@ -61,7 +42,7 @@ export async function listDatasetsForUser(userId: string, opts: { filter: Invent
     ? await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(inArray(users.id, ownerIds))
     : [];
   const ownerById = new Map(owners.map((o) => [o.id, o]));
-  const stats = await statsForDatasets(rows.map((r) => r.id));
+  const stats = await statsForDatasets(db, rows.map((r) => r.id));
   const items: InventoryRow[] = rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -95,7 +76,7 @@ export async function getDatasetDetails(userId: string, datasetId: string) {
   const db = await getDb();
   const access = await getDatasetAccess(db, userId, datasetId);
   const [owner] = await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.id, access.dataset.ownerId));
-  const stats = (await statsForDatasets([datasetId])).get(datasetId) ?? { fileCount: 0, totalSize: 0 };
+  const stats = await getDatasetStats(db, datasetId);
   const { id, name, description, readOnly, createdAt, updatedAt } = access.dataset;
   return { id, name, description, readOnly, createdAt, updatedAt, owner, role: access.role, directGrant: access.directGrant, ...stats };
 }
@@ -144,9 +125,9 @@ export async function deleteDataset(userId: string, datasetId: string, confirmNa
   return db.transaction(async (tx) => {
     const { dataset } = await authorizeDataset(tx, userId, datasetId, 'dataset.admin');
     if (confirmName.trim() !== dataset.name) throw new AppError('INVALID', 'Type the dataset’s name exactly to confirm.', 'confirmName');
-    const keys = await tx.select({ key: entries.storageKey }).from(entries).where(and(eq(entries.datasetId, datasetId), eq(entries.kind, 'file')));
+    const storageKeys = await listStorageKeys(tx, datasetId);
     await tx.delete(datasets).where(eq(datasets.id, datasetId));
-    return { storageKeys: keys.map((k) => k.key).filter((k): k is string => !!k) };
+    return { storageKeys };
   });
 }
 

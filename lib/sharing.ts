@@ -1,25 +1,14 @@
 import 'server-only';
-import { and, eq, sql } from 'drizzle-orm';
-import { getDb, type Db, type Tx } from '@/db/client';
-import { datasetGrants, teamMembers, teams } from '@/db/schema';
+import { getDb } from '@/db/client';
+import { datasetGrants } from '@/db/schema';
 import { authorizeDataset, grantableRoles, type GrantRole } from '@/lib/access';
 import { logActivity } from '@/lib/activity';
 import { AppError } from '@/lib/errors';
 import { assertInviteBudget, inviteEmails, type RecipientResult } from '@/lib/invitations';
+import { findTeamForSharer } from '@/lib/teams';
 import type { SessionUser } from '@/lib/users';
 import { emailField } from '@/lib/validation/common';
 import { MAX_RECIPIENTS, splitRecipients } from '@/lib/validation/sharing';
-
-/** A team with this name (any case) that the user belongs to; other teams stay invisible. */
-export async function findTeamForSharer(db: Db | Tx, userId: string, name: string): Promise<{ id: string; name: string } | null> {
-  const [row] = await db
-    .select({ id: teams.id, name: teams.name })
-    .from(teams)
-    .innerJoin(teamMembers, and(eq(teamMembers.teamId, teams.id), eq(teamMembers.userId, userId)))
-    .where(sql`lower(${teams.name}) = lower(${name})`)
-    .limit(1);
-  return row ?? null;
-}
 
 /**
  * The share panel: each recipient is an email (→ invitation) or the name of a team the sharer is in

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { switchAccountAction } from './actions';
+import { switchAccountAction } from './switch-account-action';
 import { InviteActions } from '@/components/invitations/invite-actions';
 import { buttonClass } from '@/components/ui/button';
 import { getCurrentUser } from '@/lib/auth/session';

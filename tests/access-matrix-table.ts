@@ -1,0 +1,115 @@
+/**
+ * The access matrix as data: for each endpoint, how to call it as the current actor and what each
+ * actor must get (PRODUCT.md §2, SECURITY.md). Rules are written out per endpoint from the spec,
+ * not derived from lib/access.ts, so a wrong permission in code makes a cell fail.
+ */
+import { ACTORS, type Actor, type Fixture } from './access-matrix-fixtures';
+
+export type Outcome = 'ok' | 'login' | 'notfound' | 'forbidden' | `code ${string}` | `status ${number}`;
+type Run = (fx: Fixture) => Promise<unknown>;
+type Spec = { run: Run; expect: Record<Actor, Outcome> } | { public: string };
+
+type Role = 'viewer' | 'editor' | 'manager' | 'owner';
+const RANK: Record<Role, number> = { viewer: 1, editor: 2, manager: 3, owner: 4 };
+// Each actor's effective role on the fixture's dataset (teamMember: via the team's editor grant).
+const DATASET_ROLE: Partial<Record<Actor, Role>> = { viewer: 'viewer', editor: 'editor', manager: 'manager', owner: 'owner', teamMember: 'editor' };
+
+function each(f: (a: Actor) => Outcome): Record<Actor, Outcome> {
+  return Object.fromEntries(ACTORS.map((a) => [a, f(a)])) as Record<Actor, Outcome>;
+}
+
+/** Anonymous → log in; no access → 404; too low a role → 403; else allowed. */
+const dataset = (min: Role) =>
+  each((a) => (a === 'anonymous' ? 'login' : !DATASET_ROLE[a] ? 'notfound' : RANK[DATASET_ROLE[a]!] >= RANK[min] ? 'ok' : 'forbidden'));
+
+type TeamRole = 'member' | 'admin' | 'owner';
+const TEAM_RANK: Record<TeamRole, number> = { member: 1, admin: 2, owner: 3 };
+const TEAM_ROLE: Partial<Record<Actor, TeamRole>> = { owner: 'owner', manager: 'admin', editor: 'member', viewer: 'member', teamMember: 'member' };
+const team = (min: TeamRole) =>
+  each((a) => (a === 'anonymous' ? 'login' : !TEAM_ROLE[a] ? 'notfound' : TEAM_RANK[TEAM_ROLE[a]!] >= TEAM_RANK[min] ? 'ok' : 'forbidden'));
+
+const anyUser = () => each((a) => (a === 'anonymous' ? 'login' : 'ok'));
+const onlyInvitee = (others: Outcome) => each((a) => (a === 'anonymous' ? 'login' : a === 'invitee' ? 'ok' : others));
+
+const page = (mod: () => Promise<{ default: (p: never) => unknown }>, params: (fx: Fixture) => Record<string, string>) => async (fx: Fixture) =>
+  (await mod()).default({ params: Promise.resolve(params(fx)), searchParams: Promise.resolve({}) } as never);
+const files = () => import('@/app/api/datasets/[datasetId]/files/[[...path]]/route');
+const ds = () => import('@/app/(app)/datasets/[datasetId]/actions');
+const sharing = () => import('@/app/(app)/datasets/[datasetId]/sharing-actions');
+const fb = () => import('@/components/file-browser/actions');
+const teams = () => import('@/app/(app)/teams/[teamId]/actions');
+const fileUrl = (fx: Fixture, p: string) => `http://localhost:3000/api/datasets/${fx.datasetId}/files/${p}`;
+
+export const ENDPOINTS: Record<string, Spec> = {
+  // Public: anyone may open these; what they show is covered by their own tests.
+  'page /': { public: 'redirects by session (e2e auth.spec)' },
+  'page /login': { public: 'login form (e2e auth.spec)' },
+  'page /signup': { public: 'sign-up form (e2e auth.spec)' },
+  'page /invite/[token]': { public: 'shows an invitation to whoever holds the link, changes nothing (lib/invitations tests, e2e sharing.spec)' },
+  'GET /api/auth/[...nextauth]': { public: 'Auth.js' },
+  'POST /api/auth/[...nextauth]': { public: 'Auth.js (login throttled in authorize)' },
+  'action loginAction': { public: 'log in' },
+  'action signupAction': { public: 'sign up' },
+  'action logoutAction': { public: 'log out' },
+  'action switchAccountAction': { public: 'log out and return to the invitation' },
+
+  // Signed-in areas that are about the user themself.
+  'page /datasets': { run: page(() => import('@/app/(app)/datasets/page'), () => ({})), expect: anyUser() },
+  'page /datasets/new': { run: page(() => import('@/app/(app)/datasets/new/page'), () => ({})), expect: anyUser() },
+  'page /invitations': { run: page(() => import('@/app/(app)/invitations/page'), () => ({})), expect: anyUser() },
+  'page /teams': { run: page(() => import('@/app/(app)/teams/page'), () => ({})), expect: anyUser() },
+  'action createDatasetAction': { run: async () => (await import('@/app/(app)/datasets/new/actions')).createDatasetAction({ name: `m-${crypto.randomUUID()}`, description: '' }), expect: anyUser() },
+  'action createTeamAction': { run: async () => (await import('@/app/(app)/teams/actions')).createTeamAction({ name: `m-${crypto.randomUUID()}` }), expect: anyUser() },
+
+  // Invitations: only the invited address may answer.
+  'action acceptInviteAction': { run: async (fx) => (await import('@/app/invite/[token]/actions')).acceptInviteAction({ token: fx.inviteToken }), expect: onlyInvitee('forbidden') },
+  'action declineInviteAction': { run: async (fx) => (await import('@/app/invite/[token]/actions')).declineInviteAction({ token: fx.inviteToken }), expect: onlyInvitee('notfound') },
+  'action acceptInvitationAction': { run: async (fx) => (await import('@/app/(app)/invitations/actions')).acceptInvitationAction({ invitationId: fx.invitationId }), expect: onlyInvitee('forbidden') },
+  'action declineInvitationAction': { run: async (fx) => (await import('@/app/(app)/invitations/actions')).declineInvitationAction({ invitationId: fx.invitationId }), expect: onlyInvitee('notfound') },
+
+  // A dataset: PRODUCT §2.
+  'page /datasets/[datasetId]': { run: page(() => import('@/app/(app)/datasets/[datasetId]/page'), (fx) => ({ datasetId: fx.datasetId })), expect: dataset('viewer') },
+  'GET /api/datasets/[datasetId]/files/[[...path]]': {
+    run: async (fx) => (await files()).GET(new Request(fileUrl(fx, 'a.txt')), { params: Promise.resolve({ datasetId: fx.datasetId, path: ['a.txt'] }) }),
+    expect: dataset('viewer'),
+  },
+  'PUT /api/datasets/[datasetId]/files/[[...path]]': {
+    run: async (fx) =>
+      (await files()).PUT(new Request(fileUrl(fx, 'new.txt'), { method: 'PUT', body: 'bytes', duplex: 'half' } as RequestInit), {
+        params: Promise.resolve({ datasetId: fx.datasetId, path: ['new.txt'] }),
+      }),
+    expect: dataset('editor'),
+  },
+  'action createFolderAction': { run: async (fx) => (await fb()).createFolderAction({ datasetId: fx.datasetId, parent: '', name: 'made' }), expect: dataset('editor') },
+  'action renameEntryAction': { run: async (fx) => (await fb()).renameEntryAction({ datasetId: fx.datasetId, path: 'a.txt', newName: 'b.txt' }), expect: dataset('manager') },
+  'action deleteEntryAction': { run: async (fx) => (await fb()).deleteEntryAction({ datasetId: fx.datasetId, path: 'a.txt' }), expect: dataset('manager') },
+  'action describeDatasetAction': { run: async (fx) => (await ds()).describeDatasetAction({ datasetId: fx.datasetId, description: 'new' }), expect: dataset('manager') },
+  'action shareDatasetAction': { run: async (fx) => (await sharing()).shareDatasetAction({ datasetId: fx.datasetId, recipients: `n-${crypto.randomUUID()}@example.test`, role: 'viewer', message: '' }), expect: dataset('manager') },
+  'action changeRoleAction': { run: async (fx) => (await sharing()).changeRoleAction({ datasetId: fx.datasetId, grantId: fx.viewerGrantId, role: 'editor' }), expect: dataset('manager') },
+  'action removeAccessAction': { run: async (fx) => (await sharing()).removeAccessAction({ datasetId: fx.datasetId, grantId: fx.viewerGrantId }), expect: dataset('manager') },
+  'action setAccessUntilAction': { run: async (fx) => (await sharing()).setAccessUntilAction({ datasetId: fx.datasetId, grantId: fx.viewerGrantId, expiresAt: '2099-01-01' }), expect: dataset('manager') },
+  'action manageInvitationAction': { run: async (fx) => (await sharing()).manageInvitationAction({ datasetId: fx.datasetId, invitationId: fx.invitationId, action: 'extend' }), expect: dataset('manager') },
+  'action renameDatasetAction': { run: async (fx) => (await ds()).renameDatasetAction({ datasetId: fx.datasetId, name: `r-${crypto.randomUUID()}` }), expect: dataset('owner') },
+  'action lockDatasetAction': { run: async (fx) => (await ds()).lockDatasetAction({ datasetId: fx.datasetId, readOnly: true }), expect: dataset('owner') },
+  'action deleteDatasetAction': { run: async (fx) => (await ds()).deleteDatasetAction({ datasetId: fx.datasetId, confirmName: fx.datasetName }), expect: dataset('owner') },
+  'action transferOwnershipAction': { run: async (fx) => (await sharing()).transferOwnershipAction({ datasetId: fx.datasetId, grantId: fx.viewerGrantId }), expect: dataset('owner') },
+  'action leaveDatasetAction': {
+    run: async (fx) => (await sharing()).leaveDatasetAction({ datasetId: fx.datasetId }),
+    // Members drop their own direct grant; the owner cannot leave; team access is left by leaving the team.
+    expect: { ...dataset('viewer'), owner: 'forbidden', teamMember: 'code INVALID' },
+  },
+
+  // A team: members see it; owners and admins manage members; owners rename or delete it.
+  'page /teams/[teamId]': { run: page(() => import('@/app/(app)/teams/[teamId]/page'), (fx) => ({ teamId: fx.teamId })), expect: team('member') },
+  'action inviteToTeamAction': { run: async (fx) => (await teams()).inviteToTeamAction({ teamId: fx.teamId, recipients: `t-${crypto.randomUUID()}@example.test`, role: 'member' }), expect: team('admin') },
+  'action manageTeamInvitationAction': { run: async (fx) => (await teams()).manageTeamInvitationAction({ teamId: fx.teamId, invitationId: fx.teamInvitationId, action: 'extend' }), expect: team('admin') },
+  'action changeMemberRoleAction': { run: async (fx) => (await teams()).changeMemberRoleAction({ teamId: fx.teamId, userId: fx.bystanderId, role: 'admin' }), expect: team('admin') },
+  'action removeMemberAction': { run: async (fx) => (await teams()).removeMemberAction({ teamId: fx.teamId, userId: fx.bystanderId }), expect: team('admin') },
+  'action leaveTeamAction': {
+    run: async (fx) => (await teams()).leaveTeamAction({ teamId: fx.teamId }),
+    // Any member may leave, except the last owner.
+    expect: { ...team('member'), owner: 'code CONFLICT' },
+  },
+  'action renameTeamAction': { run: async (fx) => (await teams()).renameTeamAction({ teamId: fx.teamId, name: `r-${crypto.randomUUID()}` }), expect: team('owner') },
+  'action deleteTeamAction': { run: async (fx) => (await teams()).deleteTeamAction({ teamId: fx.teamId, confirmName: fx.teamName }), expect: team('owner') },
+};
