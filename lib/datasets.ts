@@ -125,6 +125,9 @@ export async function deleteDataset(userId: string, datasetId: string, confirmNa
   return db.transaction(async (tx) => {
     const { dataset } = await authorizeDataset(tx, userId, datasetId, 'dataset.admin');
     if (confirmName.trim() !== dataset.name) throw new AppError('INVALID', 'Type the dataset’s name exactly to confirm.', 'confirmName');
+    // File writes update this row in their transactions: locking it means an upload committing now
+    // either finishes first (and its blob is listed below) or waits and then finds no dataset.
+    await tx.select({ id: datasets.id }).from(datasets).where(eq(datasets.id, datasetId)).for('update');
     const storageKeys = await listStorageKeys(tx, datasetId);
     await tx.delete(datasets).where(eq(datasets.id, datasetId));
     return { storageKeys };

@@ -17,6 +17,7 @@ function describe(a: ActivityItem): string {
     case 'folder.created': return `created folder ${d.path}`;
     case 'folder.deleted': return `deleted folder ${d.path}`;
     case 'entry.renamed': return `renamed ${d.from} to ${d.to}`;
+    case 'entry.moved': return `moved ${d.from} to ${d.to}`;
     case 'invitation.sent': return `invited ${who} as ${d.role}`;
     case 'invitation.resent': return `re-sent the invitation to ${who}`;
     case 'invitation.extended': return `extended the invitation for ${who}`;

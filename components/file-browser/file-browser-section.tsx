@@ -1,0 +1,60 @@
+import type { DatasetRole } from '@/lib/access';
+import { can } from '@/lib/access';
+import { config } from '@/lib/config';
+import { AppError } from '@/lib/errors';
+import { listFolder, type FolderListing } from '@/lib/files';
+import { Breadcrumb } from './breadcrumb';
+import { EntryTable, type EntryRow } from './entry-table';
+import { FolderToolbar } from './folder-toolbar';
+import { folderHref } from './urls';
+
+type Props = { userId: string; datasetId: string; datasetName: string; path: string; role: DatasetRole; readOnly: boolean };
+
+/** The dataset's file browser (server component): breadcrumb, folder contents, and the controls the role allows. */
+export async function FileBrowserSection({ userId, datasetId, datasetName, path, role, readOnly }: Props) {
+  let listing: FolderListing | null = null;
+  let problem: string | null = null;
+  try {
+    listing = await listFolder(userId, datasetId, path);
+  } catch (err) {
+    // A dataset the user cannot see never reaches here (the page 404s first); a bad or stale
+    // ?path= is shown as a notice rather than an error page.
+    if (!(err instanceof AppError) || (err.code !== 'NOT_FOUND' && err.code !== 'INVALID')) throw err;
+    problem = err.message;
+  }
+  const canWrite = can(role, 'files.write') && !readOnly;
+  const canManage = can(role, 'files.manage') && !readOnly;
+  const rows: EntryRow[] = (listing?.entries ?? []).map((e) => ({ ...e, updatedAt: e.updatedAt.toISOString() }));
+  const folder = listing?.path ?? '';
+
+  return (
+    <section aria-labelledby="files-heading" className="rounded-xl border border-slate-200 bg-white p-4 sm:p-5">
+      <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
+        <h2 id="files-heading" className="text-lg font-semibold">Files</h2>
+      </div>
+      <Breadcrumb datasetId={datasetId} datasetName={datasetName} path={listing ? folder : ''} />
+      {problem ? (
+        <p role="status" className="mt-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {problem}{' '}
+          <a className="font-medium underline" href={folderHref(datasetId, '')}>Back to the top folder</a>
+        </p>
+      ) : (
+        <>
+          {readOnly && can(role, 'files.write') && (
+            <p className="mt-3 text-sm text-amber-800">Files are read-only while the dataset is locked.</p>
+          )}
+          {canWrite && <FolderToolbar datasetId={datasetId} folder={folder} maxUploadBytes={config.maxUploadBytes} />}
+          {rows.length === 0 ? (
+            <div className="mt-4 rounded-lg border border-dashed border-slate-300 px-4 py-10 text-center">
+              <p className="font-medium text-slate-700">This folder is empty</p>
+              {canWrite && <p className="mt-1 text-sm text-slate-500">Upload files or a folder, or create a new folder, with the buttons above.</p>}
+            </div>
+          ) : (
+            <EntryTable datasetId={datasetId} rows={rows} canManage={canManage} />
+          )}
+          {listing?.truncated && <p className="mt-2 text-sm text-slate-500">Showing the first {rows.length} entries of this folder.</p>}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,9 @@
+/** Where a file downloads from and uploads to (each segment percent-encoded). */
+export function fileUrl(datasetId: string, path: string): string {
+  return `/api/datasets/${datasetId}/files/${path.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** The details page showing one folder ('' = top). */
+export function folderHref(datasetId: string, path: string): string {
+  return path ? `/datasets/${datasetId}?path=${encodeURIComponent(path)}` : `/datasets/${datasetId}`;
+}

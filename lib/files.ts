@@ -1,0 +1,270 @@
+import 'server-only';
+import type { Readable } from 'node:stream';
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { getDb, type Db, type Tx } from '@/db/client';
+import { datasets, entries } from '@/db/schema';
+import { authorizeDataset } from '@/lib/access';
+import { logActivity } from '@/lib/activity';
+import { config } from '@/lib/config';
+import { AppError, isUniqueViolation } from '@/lib/errors';
+import { ancestorsOf, baseName, isWithin, joinPath, normalizeFolderPath, normalizeName, normalizePath, parentOf } from '@/lib/paths';
+import { deleteBlobs, getBlobStore, tooLargeMessage, type BlobSource, type ByteRange } from '@/lib/storage';
+
+/** Files and folders of a dataset. Every function authorizes through lib/access.ts first. */
+
+export type EntryItem = { name: string; path: string; kind: 'file' | 'folder'; size: number; updatedAt: Date; items: number | null };
+export type FolderListing = { path: string; entries: EntryItem[]; truncated: boolean };
+
+const LIST_LIMIT = 5000;
+const inDataset = (datasetId: string) => eq(entries.datasetId, datasetId);
+const under = (folder: string) => sql`starts_with(${entries.path}, ${`${folder}/`}::text)`;
+const conflict = (message: string) => new AppError('CONFLICT', message);
+
+/** A folder's direct contents, folders first then files by name; NOT_FOUND for a missing folder. */
+export async function listFolder(userId: string, datasetId: string, rawFolder = ''): Promise<FolderListing> {
+  const db = await getDb();
+  await authorizeDataset(db, userId, datasetId, 'dataset.view');
+  const folder = normalizeFolderPath(rawFolder);
+  if (folder !== '') {
+    const [row] = await db.select({ kind: entries.kind }).from(entries).where(and(inDataset(datasetId), eq(entries.path, folder)));
+    if (row?.kind !== 'folder') throw new AppError('NOT_FOUND', 'This folder does not exist.');
+  }
+  const rows = await db
+    .select({
+      name: entries.name,
+      path: entries.path,
+      kind: entries.kind,
+      size: entries.size,
+      updatedAt: entries.updatedAt,
+      // Spelled out: drizzle renders columns unqualified here, which the subquery would bind to c.
+      items: sql<number | null>`case when "entries"."kind" = 'folder' then (select count(*)::int from entries c where c.dataset_id = "entries"."dataset_id" and c.parent = "entries"."path") end`,
+    })
+    .from(entries)
+    .where(and(inDataset(datasetId), eq(entries.parent, folder)))
+    .orderBy(desc(sql`${entries.kind} = 'folder'`), asc(entries.name))
+    .limit(LIST_LIMIT + 1);
+  return { path: folder, entries: rows.slice(0, LIST_LIMIT), truncated: rows.length > LIST_LIMIT };
+}
+
+/** Creates a folder (and any missing folders above it). */
+export async function createFolder(userId: string, datasetId: string, rawPath: string): Promise<{ path: string }> {
+  const path = normalizePath(rawPath);
+  return write(datasetId, userId, 'files.write', async (tx) => {
+    await ensureFolders(tx, datasetId, userId, ancestorsOf(path));
+    const [created] = await tx
+      .insert(entries)
+      .values({ datasetId, path, parent: parentOf(path), name: baseName(path), kind: 'folder', createdBy: userId })
+      .onConflictDoNothing()
+      .returning({ id: entries.id });
+    if (!created) throw conflict(`"${baseName(path)}" already exists in this folder.`);
+    await logActivity(tx, userId, { datasetId }, 'folder.created', { path });
+    return { path };
+  });
+}
+
+export type UploadOptions = { contentLength?: number; contentType?: string | null; signal?: AbortSignal };
+export type UploadResult = { path: string; size: number; sha256: string; created: boolean };
+
+/**
+ * Streams a file into storage, then records it; replaces an existing file. The entry is written
+ * only after the bytes are safely stored, and the new blob is removed if recording fails.
+ */
+export async function uploadFile(userId: string, datasetId: string, rawPath: string, body: BlobSource | null, options: UploadOptions = {}): Promise<UploadResult> {
+  const path = normalizePath(rawPath);
+  const db = await getDb();
+  await authorizeDataset(db, userId, datasetId, 'files.write');
+  const maxBytes = config.maxUploadBytes;
+  if (options.contentLength !== undefined && options.contentLength > maxBytes) throw new AppError('TOO_LARGE', tooLargeMessage(maxBytes));
+  // Refuse obvious conflicts before receiving gigabytes; the transaction below re-checks.
+  const existing = await db
+    .select({ path: entries.path, kind: entries.kind })
+    .from(entries)
+    .where(and(inDataset(datasetId), inArray(entries.path, [path, ...ancestorsOf(path)])));
+  for (const e of existing) {
+    if (e.path === path && e.kind === 'folder') throw conflict(`"${baseName(path)}" is a folder; a file cannot replace it.`);
+    if (e.path !== path && e.kind === 'file') throw conflict(`"${e.path}" is a file, so it cannot contain other files.`);
+  }
+
+  const store = getBlobStore();
+  const blob = await store.put(body ?? emptySource(), { maxBytes, expectedSize: options.contentLength, signal: options.signal });
+  let oldKey: string | null = null;
+  let created = true;
+  try {
+    await write(datasetId, userId, 'files.write', async (tx) => {
+      await ensureFolders(tx, datasetId, userId, ancestorsOf(path));
+      const values = { size: blob.size, sha256: blob.sha256, storageKey: blob.key, contentType: options.contentType ?? null };
+      const [inserted] = await tx
+        .insert(entries)
+        .values({ datasetId, path, parent: parentOf(path), name: baseName(path), kind: 'file', createdBy: userId, ...values })
+        .onConflictDoNothing()
+        .returning({ id: entries.id });
+      if (!inserted) {
+        const [current] = await tx
+          .select({ id: entries.id, kind: entries.kind, storageKey: entries.storageKey })
+          .from(entries)
+          .where(and(inDataset(datasetId), eq(entries.path, path)))
+          .for('update');
+        if (!current || current.kind !== 'file') throw conflict(`"${baseName(path)}" is a folder; a file cannot replace it.`);
+        await tx.update(entries).set({ ...values, updatedAt: sql`now()` }).where(eq(entries.id, current.id));
+        oldKey = current.storageKey;
+        created = false;
+      }
+      await logActivity(tx, userId, { datasetId }, created ? 'file.uploaded' : 'file.replaced', { path, size: blob.size });
+    });
+  } catch (err) {
+    await store.delete(blob.key).catch(() => {});
+    throw err;
+  }
+  if (oldKey) await deleteBlobs([oldKey]);
+  return { path, size: blob.size, sha256: blob.sha256, created };
+}
+
+export type Download = {
+  name: string;
+  path: string;
+  size: number;
+  contentType: string | null;
+  sha256: string | null;
+  updatedAt: Date;
+  /** Opens the bytes (or one inclusive range of them). */
+  open: (range?: ByteRange) => Readable;
+};
+
+/** A file to download; NOT_FOUND for a missing file or a folder. */
+export async function openDownload(userId: string, datasetId: string, rawPath: string): Promise<Download> {
+  const db = await getDb();
+  await authorizeDataset(db, userId, datasetId, 'dataset.view');
+  const path = normalizePath(rawPath);
+  const [row] = await db
+    .select({ name: entries.name, path: entries.path, kind: entries.kind, size: entries.size, contentType: entries.contentType, sha256: entries.sha256, updatedAt: entries.updatedAt, storageKey: entries.storageKey })
+    .from(entries)
+    .where(and(inDataset(datasetId), eq(entries.path, path)));
+  if (!row || row.kind !== 'file' || !row.storageKey) throw new AppError('NOT_FOUND', 'File not found.');
+  const { storageKey, kind: _kind, ...meta } = row;
+  void _kind;
+  const store = getBlobStore();
+  return { ...meta, open: (range) => store.createReadStream(storageKey, range) };
+}
+
+/** Moves or renames a file or folder to a new path (a folder takes its contents along); CONFLICT when the target exists. */
+export async function moveEntry(userId: string, datasetId: string, rawFrom: string, rawTo: string, field?: string): Promise<{ path: string }> {
+  const from = normalizePath(rawFrom);
+  const to = normalizePath(rawTo, field);
+  if (from === to) {
+    await authorizeDataset(await getDb(), userId, datasetId, 'files.manage');
+    return { path: to };
+  }
+  return write(datasetId, userId, 'files.manage', async (tx) => {
+    const [source] = await tx
+      .select({ id: entries.id, kind: entries.kind })
+      .from(entries)
+      .where(and(inDataset(datasetId), eq(entries.path, from)))
+      .for('update');
+    if (!source) throw new AppError('NOT_FOUND', 'That file or folder no longer exists.');
+    if (source.kind === 'folder' && isWithin(to, from)) throw new AppError('INVALID', 'A folder cannot be moved into itself.', field);
+    await ensureFolders(tx, datasetId, userId, ancestorsOf(to));
+    await tx
+      .update(entries)
+      .set({ path: to, parent: parentOf(to), name: baseName(to), updatedAt: sql`now()` })
+      .where(eq(entries.id, source.id));
+    if (source.kind === 'folder') {
+      // Re-root every descendant in one statement: "from/x/y" → "to/x/y", parents likewise.
+      const cut = sql`char_length(${from}::text) + 1`;
+      await tx
+        .update(entries)
+        .set({ path: sql`${to}::text || substr(${entries.path}, ${cut})`, parent: sql`${to}::text || substr(${entries.parent}, ${cut})` })
+        .where(and(inDataset(datasetId), under(from)));
+    }
+    const action = parentOf(from) === parentOf(to) ? 'entry.renamed' : 'entry.moved';
+    await logActivity(tx, userId, { datasetId }, action, { path: from, from, to, kind: source.kind });
+    return { path: to };
+  }).catch((err) => {
+    if (isUniqueViolation(err)) throw new AppError('CONFLICT', `"${to}" already exists. Choose another name.`, field);
+    throw err;
+  });
+}
+
+/** Renames an entry within its folder. */
+export async function renameEntry(userId: string, datasetId: string, rawPath: string, newName: string, field?: string): Promise<{ path: string }> {
+  const path = normalizePath(rawPath);
+  return moveEntry(userId, datasetId, path, joinPath(parentOf(path), normalizeName(newName, field)), field);
+}
+
+/** Deletes a file, or a folder with everything in it; the blobs go once the deletion has committed. */
+export async function deleteEntry(userId: string, datasetId: string, rawPath: string): Promise<{ deletedFiles: number }> {
+  const path = normalizePath(rawPath);
+  const keys = await write(datasetId, userId, 'files.manage', async (tx) => {
+    const [target] = await tx
+      .select({ kind: entries.kind })
+      .from(entries)
+      .where(and(inDataset(datasetId), eq(entries.path, path)))
+      .for('update');
+    if (!target) throw new AppError('NOT_FOUND', 'That file or folder no longer exists.');
+    const gone = await tx
+      .delete(entries)
+      .where(and(inDataset(datasetId), target.kind === 'folder' ? or(eq(entries.path, path), under(path)) : eq(entries.path, path)))
+      .returning({ key: entries.storageKey });
+    const keys = gone.flatMap((g) => (g.key ? [g.key] : []));
+    await logActivity(tx, userId, { datasetId }, target.kind === 'folder' ? 'folder.deleted' : 'file.deleted', { path, files: keys.length });
+    return keys;
+  });
+  await deleteBlobs(keys);
+  return { deletedFiles: keys.length };
+}
+
+export type DatasetStats = { fileCount: number; totalSize: number };
+
+/** File count and total size per dataset, in one query; callers authorize first. Datasets without files are absent. */
+export async function statsForDatasets(db: Db | Tx, datasetIds: string[]): Promise<Map<string, DatasetStats>> {
+  if (datasetIds.length === 0) return new Map();
+  const rows = await db
+    .select({
+      datasetId: entries.datasetId,
+      fileCount: sql<number>`count(*)::int`,
+      totalSize: sql<string>`coalesce(sum(${entries.size}), 0)::text`,
+    })
+    .from(entries)
+    .where(and(inArray(entries.datasetId, datasetIds), eq(entries.kind, 'file')))
+    .groupBy(entries.datasetId);
+  return new Map(rows.map((r) => [r.datasetId, { fileCount: Number(r.fileCount), totalSize: Number(r.totalSize) }]));
+}
+
+/** File count and total size of one dataset; callers authorize first. */
+export async function getDatasetStats(db: Db | Tx, datasetId: string): Promise<DatasetStats> {
+  return (await statsForDatasets(db, [datasetId])).get(datasetId) ?? { fileCount: 0, totalSize: 0 };
+}
+
+/** The blob keys of a dataset's files: read them in the transaction that deletes the dataset, then pass them to deleteBlobs after it commits. */
+export async function listStorageKeys(db: Db | Tx, datasetId: string): Promise<string[]> {
+  const rows = await db.select({ key: entries.storageKey }).from(entries).where(and(inDataset(datasetId), eq(entries.kind, 'file')));
+  return rows.flatMap((r) => (r.key ? [r.key] : []));
+}
+
+export { deleteBlobs };
+
+// One write transaction: authorize (inside it, so a lock or role change cannot slip in between),
+// bump the dataset's updated_at (the inventory sorts by it), then make the change.
+async function write<T>(datasetId: string, userId: string, permission: 'files.write' | 'files.manage', fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    await authorizeDataset(tx, userId, datasetId, permission);
+    await tx.update(datasets).set({ updatedAt: sql`now()` }).where(eq(datasets.id, datasetId));
+    return fn(tx);
+  });
+}
+
+// Creates missing folders above an entry; CONFLICT when one of them is a file.
+async function ensureFolders(tx: Tx, datasetId: string, userId: string, folders: string[]): Promise<void> {
+  if (folders.length === 0) return;
+  await tx
+    .insert(entries)
+    .values(folders.map((path) => ({ datasetId, path, parent: parentOf(path), name: baseName(path), kind: 'folder' as const, createdBy: userId })))
+    .onConflictDoNothing();
+  const files = await tx
+    .select({ path: entries.path })
+    .from(entries)
+    .where(and(inDataset(datasetId), inArray(entries.path, folders), eq(entries.kind, 'file')));
+  if (files.length > 0) throw conflict(`"${files[0].path}" is a file, so it cannot contain other entries.`);
+}
+
+async function* emptySource(): AsyncIterable<Uint8Array> {}
