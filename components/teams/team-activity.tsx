@@ -1,5 +1,5 @@
 import type { ActivityItem } from '@/lib/activity';
-import { formatDateTime } from '@/lib/format';
+import { ActivityList } from '@/components/activity/activity-list';
 
 function describe(a: ActivityItem): string {
   const d = a.detail as Record<string, string | undefined>;
@@ -22,16 +22,5 @@ function describe(a: ActivityItem): string {
 
 /** Newest-first team activity: members, roles, invitations. */
 export function TeamActivity({ items }: { items: ActivityItem[] }) {
-  if (items.length === 0) return <p className="text-sm text-slate-500">No activity yet.</p>;
-  return (
-    <ol className="space-y-2 text-sm">
-      {items.map((a) => (
-        <li key={a.id} className="flex flex-wrap gap-x-2">
-          <span className="font-medium">{a.actorName ?? 'Someone'}</span>
-          <span className="break-all text-slate-700">{describe(a)}</span>
-          <time className="text-slate-500" dateTime={new Date(a.createdAt).toISOString()}>{formatDateTime(a.createdAt)}</time>
-        </li>
-      ))}
-    </ol>
-  );
+  return <ActivityList items={items} describe={describe} />;
 }

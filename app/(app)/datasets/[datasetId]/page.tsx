@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { ActivityList } from '@/components/datasets/activity-list';
+import { ActivityList } from '@/components/activity/activity-list';
+import { describeDatasetActivity } from '@/components/datasets/describe-activity';
 import { DatasetSettings } from '@/components/datasets/dataset-settings';
 import { DescriptionEditor } from '@/components/datasets/description-editor';
 import { PeopleSection } from '@/components/sharing/people-section';
@@ -60,7 +61,7 @@ export default async function DatasetPage({ params, searchParams }: Props) {
       {activity && (
         <section aria-labelledby="activity-heading" className="rounded-xl border border-slate-200 bg-white p-5">
           <h2 id="activity-heading" className="mb-3 text-lg font-semibold">Activity</h2>
-          <ActivityList items={activity} />
+          <ActivityList items={activity} describe={describeDatasetActivity} />
         </section>
       )}
 

@@ -1,7 +1,8 @@
 import type { ActivityItem } from '@/lib/activity';
 import { formatDateTime } from '@/lib/format';
 
-function describe(a: ActivityItem): string {
+/** One line of a dataset's activity log. */
+export function describeDatasetActivity(a: ActivityItem): string {
   const d = a.detail as Record<string, string | undefined>;
   const who = d.email ?? d.team ?? '';
   switch (a.action) {
@@ -31,20 +32,4 @@ function describe(a: ActivityItem): string {
     case 'grant.left': return 'left the dataset';
     default: return a.action.replace(/[._]/g, ' ');
   }
-}
-
-/** Newest-first activity of a dataset or team. */
-export function ActivityList({ items }: { items: ActivityItem[] }) {
-  if (items.length === 0) return <p className="text-sm text-slate-500">No activity yet.</p>;
-  return (
-    <ol className="space-y-2 text-sm">
-      {items.map((a) => (
-        <li key={a.id} className="flex flex-wrap gap-x-2">
-          <span className="font-medium">{a.actorName ?? 'Someone'}</span>
-          <span className="text-slate-700">{describe(a)}</span>
-          <time className="text-slate-500" dateTime={new Date(a.createdAt).toISOString()}>{formatDateTime(a.createdAt)}</time>
-        </li>
-      ))}
-    </ol>
-  );
 }
