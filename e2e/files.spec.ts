@@ -2,16 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { createDataset } from './fixtures/datasets';
 import { signUp } from './fixtures/users';
-
-async function createDataset(page: Page, name: string) {
-  await page.goto('/datasets/new');
-  await page.getByRole('textbox', { name: 'Name' }).fill(name);
-  await page.getByRole('textbox', { name: 'Description' }).fill('Files spec');
-  await page.getByRole('button', { name: 'Create dataset' }).click();
-  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
-  return page.url().split('?')[0];
-}
 
 const files = (page: Page) => page.getByRole('region', { name: 'Files' });
 
@@ -19,7 +11,7 @@ test('upload, browse, download, create folder, rename, delete; strangers get 404
   test.setTimeout(120_000);
   await signUp(page, 'Fiona Files');
   const name = `Files ${Date.now()}`;
-  const datasetUrl = await createDataset(page, name);
+  const datasetUrl = await createDataset(page, name, 'Files spec');
   const datasetId = datasetUrl.split('/').pop()!;
   const section = files(page);
   await expect(section.getByText('This folder is empty')).toBeVisible();

@@ -1,24 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { createDataset, share } from './fixtures/datasets';
 import { invitationLinkFor } from './fixtures/email';
 import { PASSWORD, signUp, uniqueEmail } from './fixtures/users';
-
-async function createDataset(page: Page, name: string) {
-  await page.goto('/datasets/new');
-  await page.getByRole('textbox', { name: 'Name' }).fill(name);
-  await page.getByRole('button', { name: 'Create dataset' }).click();
-  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
-  return page.url();
-}
-
-async function share(page: Page, datasetName: string, recipients: string, role: 'Viewer' | 'Editor' | 'Manager' = 'Viewer') {
-  await page.getByRole('button', { name: 'Share' }).click();
-  const dialog = page.getByRole('dialog', { name: `Share ${datasetName}` });
-  await dialog.getByRole('textbox', { name: 'Recipients' }).fill(recipients);
-  await dialog.getByRole('combobox', { name: 'Role' }).selectOption({ label: role });
-  await dialog.getByRole('button', { name: 'Send invitations' }).click();
-  await expect(dialog.getByRole('list', { name: 'Share results' })).toBeVisible();
-  return dialog;
-}
 
 test('invite by email, sign up through the link, accept, then role change, removal', async ({ page, browser }) => {
   await signUp(page, 'Olive Owner');

@@ -1,23 +1,8 @@
 import crypto from 'node:crypto';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { createDataset, share } from './fixtures/datasets';
+import { invitationLinkFor } from './fixtures/email';
 import { PASSWORD, signUp, uniqueEmail } from './fixtures/users';
-
-const RESEND_BASE_URL = `http://127.0.0.1:${Number(process.env.E2E_RESEND_PORT || 3199)}`;
-
-/** The invitation link from the newest email the fake Resend received for this address. */
-async function invitationLink(email: string): Promise<string> {
-  let link = '';
-  await expect
-    .poll(async () => {
-      const res = await fetch(`${RESEND_BASE_URL}/__emails?to=${encodeURIComponent(email)}`);
-      const emails = (await res.json()) as { text?: string; html?: string }[];
-      const last = emails.at(-1);
-      link = `${last?.text ?? ''} ${last?.html ?? ''}`.match(/\/invite\/[A-Za-z0-9_-]{43}/)?.[0] ?? '';
-      return link;
-    }, { timeout: 15_000 })
-    .not.toBe('');
-  return link;
-}
 
 async function createTeam(page: Page, name: string) {
   await page.goto('/teams');
@@ -59,7 +44,7 @@ test('create a team, invite someone who signs up through the link, and they see 
   await expect(results).toContainText('not-an-email — not a valid email');
   await expect(page.getByRole('button', { name: `Revoke invitation for ${bea}` })).toBeVisible();
 
-  const { context, page: member } = await joinThroughInvitation(browser, bea, await invitationLink(bea), teamName);
+  const { context, page: member } = await joinThroughInvitation(browser, bea, await invitationLinkFor(bea), teamName);
   await member.goto('/teams');
   await expect(member.getByRole('link', { name: teamName })).toBeVisible();
   await member.getByRole('link', { name: teamName }).click();
@@ -90,7 +75,7 @@ test('the only owner cannot leave; a member can', async ({ page, browser }) => {
   const cy = uniqueEmail('cy');
   await page.getByRole('textbox', { name: 'Recipients' }).fill(cy);
   await page.getByRole('button', { name: 'Send invitations' }).click();
-  const { context, page: member } = await joinThroughInvitation(browser, cy, await invitationLink(cy), teamName);
+  const { context, page: member } = await joinThroughInvitation(browser, cy, await invitationLinkFor(cy), teamName);
   await member.getByRole('button', { name: 'Leave team' }).click();
   await member.getByRole('dialog').getByRole('button', { name: 'Leave', exact: true }).click();
   await expect(member).toHaveURL(/\/teams$/);
@@ -106,20 +91,12 @@ test('a dataset shared with a team reaches its members at once; removal ends it 
   const eli = uniqueEmail('eli');
   await page.getByRole('textbox', { name: 'Recipients' }).fill(eli);
   await page.getByRole('button', { name: 'Send invitations' }).click();
-  const { context, page: member } = await joinThroughInvitation(browser, eli, await invitationLink(eli), teamName);
+  const { context, page: member } = await joinThroughInvitation(browser, eli, await invitationLinkFor(eli), teamName);
 
   const datasetName = `Scans ${crypto.randomUUID().slice(0, 6)}`;
-  await page.goto('/datasets/new');
-  await page.getByRole('textbox', { name: 'Name' }).fill(datasetName);
-  await page.getByRole('button', { name: 'Create dataset' }).click();
-  await expect(page.getByRole('heading', { name: datasetName, level: 1 })).toBeVisible();
-  const datasetUrl = page.url();
-  await page.getByRole('button', { name: 'Share', exact: true }).click();
-  const share = page.getByRole('dialog', { name: `Share ${datasetName}` });
-  await share.getByRole('textbox', { name: 'Recipients' }).fill(teamName);
-  await share.getByRole('combobox', { name: 'Role' }).selectOption('viewer');
-  await share.getByRole('button', { name: 'Send invitations' }).click();
-  await expect(share.getByText('shared with team')).toBeVisible();
+  const datasetUrl = await createDataset(page, datasetName);
+  const dialog = await share(page, datasetName, teamName);
+  await expect(dialog.getByText('shared with team')).toBeVisible();
 
   await member.goto('/datasets?filter=shared');
   await expect(member.getByRole('link', { name: datasetName })).toBeVisible();

@@ -1,0 +1,69 @@
+import { expect, test } from '@playwright/test';
+import { createDataset, share } from './fixtures/datasets';
+import { invitationLinkFor } from './fixtures/email';
+import { signUp, uniqueEmail } from './fixtures/users';
+
+test('cross-site POSTs are refused with 403', async ({ request }) => {
+  for (const origin of ['https://evil.example', 'null']) {
+    const res = await request.post('/datasets/new', { headers: { Origin: origin, 'Next-Action': 'x' }, data: '[]' });
+    expect(res.status(), origin).toBe(403);
+  }
+  const put = await request.put('/api/datasets/00000000-0000-4000-8000-000000000000/files/a.txt', { headers: { Origin: 'https://evil.example' }, data: 'x' });
+  expect(put.status()).toBe(403);
+});
+
+test('proxy tricks meet the same checks: x-middleware-subrequest and RSC requests of a stranger get 404', async ({ page, browser }) => {
+  await signUp(page, 'Priya Private');
+  const name = `Private ${Date.now()}`;
+  const url = await createDataset(page, name);
+
+  const strangerContext = await browser.newContext();
+  const stranger = await strangerContext.newPage();
+  await signUp(stranger, 'Sly Stranger');
+  const variants: Record<string, string>[] = [{}, { "x-middleware-subrequest": "proxy:proxy:proxy:proxy:proxy" }, { RSC: "1" }, { "Next-Router-Prefetch": "1", RSC: "1" }];
+  for (const headers of variants) {
+    const res = await stranger.request.get(url, { headers });
+    const body = await res.text();
+    // HTML answers 404; an RSC payload may stream with 200, but it must carry the not-found page, not the dataset.
+    if (!headers.RSC) expect(res.status(), JSON.stringify(headers)).toBe(404);
+    if (!headers['Next-Router-Prefetch']) expect(body, JSON.stringify(headers)).toContain('Page not found');
+    expect(body, JSON.stringify(headers)).not.toContain(name);
+  }
+  const anon = await browser.newContext();
+  const res = await anon.request.get(url, { headers: { 'x-middleware-subrequest': 'proxy:proxy:proxy:proxy:proxy' }, maxRedirects: 0 });
+  expect([302, 303, 307]).toContain(res.status());
+  expect(res.headers()['location']).toContain('/login');
+  await anon.close();
+  await strangerContext.close();
+});
+
+test("a viewer's page and RSC payload hold no pending invitee emails or token material", async ({ page, browser }) => {
+  await signUp(page, 'Owen Owner');
+  const name = `Secrets ${Date.now()}`;
+  const url = await createDataset(page, name);
+  const viewerEmail = uniqueEmail('vic');
+  const pending = uniqueEmail('pending');
+  await share(page, name, `${viewerEmail} ${pending}`);
+  const link = await invitationLinkFor(viewerEmail);
+  const token = link.split('/invite/')[1];
+
+  const viewerContext = await browser.newContext();
+  const viewer = await viewerContext.newPage();
+  await viewer.goto(link);
+  const inviteResponse = await viewer.request.get(link);
+  expect(inviteResponse.headers()['referrer-policy']).toBe('no-referrer');
+  await signUp(viewer, 'Vic Viewer', viewerEmail);
+  await viewer.goto(link);
+  await viewer.getByRole('button', { name: 'Accept invitation' }).click();
+  await expect(viewer.getByRole('heading', { level: 1, name })).toBeVisible();
+
+  const variants: Record<string, string>[] = [{}, { RSC: "1" }];
+  for (const headers of variants) {
+    const body = await (await viewer.request.get(url, { headers })).text();
+    expect(body).toContain(name);
+    expect(body).not.toContain(pending);
+    expect(body).not.toContain(token);
+    expect(body).not.toMatch(/tokenHash|token_hash|passwordHash|password_hash|\$argon2id\$/);
+  }
+  await viewerContext.close();
+});
