@@ -14,13 +14,21 @@ export async function startServer(): Promise<void> {
     process.exit(1);
   }
   startEmailWorker();
-  const stop = async (signal: string) => {
-    console.log(`Trove: ${signal} received, closing.`);
-    // The worker hands back its leases while the database is still open.
-    await stopEmailWorker().catch(() => {});
-    await closeDb().catch(() => {});
-    process.exit(0);
+  const stop = (signal: string) => {
+    console.log(`Trove: ${signal} received: finishing requests, then closing.`);
+    // Next's own handler stops accepting connections, waits for in-flight requests, then calls
+    // process.exit. Hand the worker's leases back now, and close the database just before that exit.
+    const workerStopped = stopEmailWorker().catch(() => {});
+    const exit = process.exit.bind(process);
+    process.exit = ((code?: number) => {
+      void workerStopped
+        .then(() => closeDb())
+        .catch(() => {})
+        .finally(() => exit(code));
+    }) as typeof process.exit;
+    // Should nothing else exit (a custom server without Next's handler), do it ourselves.
+    setTimeout(() => process.exit(0), 30_000).unref();
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
 }
