@@ -48,6 +48,8 @@ export async function PUT(request: Request, ctx: Ctx): Promise<Response> {
     });
     return json(result.created ? 201 : 200, result);
   } catch (err) {
+    // A client that went away mid-upload is not a server fault: storage has already cleaned up.
+    if (request.signal.aborted && !(err instanceof AppError)) return json(499, { error: 'The upload was interrupted.' });
     return failure(err);
   }
 }
