@@ -1,18 +1,10 @@
 import 'server-only';
 import { Fragment } from 'react';
 import { Heading, Text } from '@react-email/components';
+import type { InvitationEmail } from '../types';
 import { EmailLayout, quoteStyle } from './layout';
 
-export type InvitationEmailProps = {
-  inviterName: string;
-  inviterEmail: string;
-  targetKind: 'dataset' | 'team';
-  targetName: string;
-  role: string;
-  message: string;
-  href: string;
-  expires: string;
-};
+export type InvitationEmailProps = Omit<InvitationEmail, 'kind' | 'link' | 'expiresAt'> & { href: string; expires: string };
 
 /** Email to an invitee. Every value is user text; React escapes it. */
 export function InvitationEmailTemplate(p: InvitationEmailProps) {

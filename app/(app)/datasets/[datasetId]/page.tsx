@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { ActivityList } from '@/components/activity/activity-list';
 import { describeDatasetActivity } from '@/components/datasets/describe-activity';
 import { DatasetSettings } from '@/components/datasets/dataset-settings';
@@ -8,20 +7,11 @@ import { PeopleSection } from '@/components/sharing/people-section';
 import { FileBrowserSection } from '@/components/file-browser/file-browser-section';
 import { can } from '@/lib/access';
 import { requireUser } from '@/lib/auth/session';
+import { orNotFound } from '@/lib/http/pages';
 import { getDatasetDetails, listDatasetActivity } from '@/lib/datasets';
-import { AppError } from '@/lib/errors';
 import { formatBytes } from '@/lib/format';
 
 type Props = { params: Promise<{ datasetId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
-
-async function load(userId: string, datasetId: string) {
-  try {
-    return await getDatasetDetails(userId, datasetId);
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'NOT_FOUND') notFound();
-    throw err;
-  }
-}
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: 'Dataset' };
@@ -32,7 +22,7 @@ export default async function DatasetPage({ params, searchParams }: Props) {
   const { datasetId } = await params;
   const sp = await searchParams;
   const path = typeof sp.path === 'string' ? sp.path : '';
-  const d = await load(user.id, datasetId);
+  const d = await orNotFound(getDatasetDetails(user.id, datasetId));
   const activity = can(d.role, 'access.manage') ? await listDatasetActivity(user.id, datasetId) : null;
 
   return (

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { notFound } from 'next/navigation';
 import { InviteForm } from '@/components/teams/invite-form';
 import { LeaveTeamButton } from '@/components/teams/leave-team-button';
 import { MemberList } from '@/components/teams/member-list';
@@ -8,7 +7,7 @@ import { TeamDatasets } from '@/components/teams/team-datasets';
 import { TeamInvitations } from '@/components/teams/team-invitations';
 import { TeamSettings } from '@/components/teams/team-settings';
 import { requireUser } from '@/lib/auth/session';
-import { AppError } from '@/lib/errors';
+import { orNotFound } from '@/lib/http/pages';
 import { getTeamPage } from '@/lib/teams';
 import { TEAM_ROLE_LABELS } from '@/lib/validation/teams';
 
@@ -16,21 +15,12 @@ type Props = { params: Promise<{ teamId: string }> };
 
 export const metadata: Metadata = { title: 'Team' };
 
-async function load(userId: string, teamId: string) {
-  try {
-    return await getTeamPage(userId, teamId);
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'NOT_FOUND') notFound();
-    throw err;
-  }
-}
-
 const box = 'rounded-xl border border-slate-200 bg-white p-5';
 
 export default async function TeamPage({ params }: Props) {
   const user = await requireUser();
   const { teamId } = await params;
-  const t = await load(user.id, teamId);
+  const t = await orNotFound(getTeamPage(user.id, teamId));
   const manage = t.offerableRoles.length > 0;
   const memberWord = t.members.length === 1 ? 'member' : 'members';
 
