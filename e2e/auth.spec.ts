@@ -93,3 +93,31 @@ test('security headers and cookie flags', async ({ page, context }) => {
   expect(cookie?.httpOnly).toBe(true);
   expect(cookie?.sameSite).toBe('Lax');
 });
+
+test('changing the password ends the other sessions', async ({ page, browser }) => {
+  const { email } = await signUp(page, 'Pat Password');
+  const otherContext = await browser.newContext();
+  const other = await otherContext.newPage();
+  await other.goto('/login');
+  await other.getByRole('textbox', { name: 'Email' }).fill(email);
+  await other.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
+  await other.getByRole('button', { name: 'Log in' }).click();
+  await expect(other.getByRole('heading', { name: 'Datasets', level: 1 })).toBeVisible();
+
+  await page.getByRole('link', { name: 'Pat Password' }).click();
+  await page.getByRole('textbox', { name: 'Current password' }).fill('not my password');
+  await page.getByRole('textbox', { name: 'New password' }).fill('a brand new password');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByText('Your current password is not correct.')).toBeVisible();
+  await page.getByRole('textbox', { name: 'Current password' }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByText('Your password was changed. Log in with the new one.')).toBeVisible();
+
+  await other.reload();
+  await expect(other).toHaveURL(/\/login/);
+  await other.getByRole('textbox', { name: 'Email' }).fill(email);
+  await other.getByRole('textbox', { name: 'Password' }).fill('a brand new password');
+  await other.getByRole('button', { name: 'Log in' }).click();
+  await expect(other.getByRole('heading', { name: 'Datasets', level: 1 })).toBeVisible();
+  await otherContext.close();
+});

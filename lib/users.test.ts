@@ -4,7 +4,7 @@ import { users } from '@/db/schema';
 import { eq } from 'drizzle-orm';
 import { signupSchema } from '@/lib/validation/auth';
 import { uniqueEmail } from '@/lib/testing/factories';
-import { createUser, findSessionUser, verifyCredentials } from './users';
+import { changePassword, createUser, findSessionUser, verifyCredentials } from './users';
 
 describe('accounts', () => {
   it('normalizes the email, stores an argon2id hash and verifies the password', async () => {
@@ -46,5 +46,16 @@ describe('accounts', () => {
     await db.update(users).set({ sessionVersion: 1 }).where(eq(users.id, user.id));
     expect(await findSessionUser(user.id, 0)).toBeNull();
     expect(await findSessionUser('not-a-uuid', 0)).toBeNull();
+  });
+
+  it('changing the password needs the current one and ends every session', async () => {
+    const email = uniqueEmail('pw');
+    const user = await createUser({ name: 'P', email, password: 'old password 1' });
+    await expect(changePassword(user.id, 'wrong', 'new password 1')).rejects.toMatchObject({ code: 'INVALID', field: 'currentPassword' });
+    expect(await findSessionUser(user.id, user.sessionVersion)).not.toBeNull();
+    await changePassword(user.id, 'old password 1', 'new password 1');
+    expect(await findSessionUser(user.id, user.sessionVersion)).toBeNull();
+    expect(await verifyCredentials(email, 'old password 1')).toBeNull();
+    expect(await verifyCredentials(email, 'new password 1')).toMatchObject({ id: user.id, sessionVersion: user.sessionVersion + 1 });
   });
 });

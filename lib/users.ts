@@ -1,6 +1,6 @@
 import 'server-only';
 import { hash, verify } from '@node-rs/argon2';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { users } from '@/db/schema';
 import { AppError, isUniqueViolation } from '@/lib/errors';
@@ -62,4 +62,18 @@ export async function findUserByEmail(email: string): Promise<SessionUser | null
   const db = await getDb();
   const [row] = await db.select(userColumns).from(users).where(eq(users.email, email));
   return row ?? null;
+}
+
+/** Changes the password after checking the current one, and ends every session of the account (this one too). */
+export async function changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
+  const db = await getDb();
+  const [row] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId));
+  if (!row || !(await verify(row.passwordHash, currentPassword).catch(() => false))) {
+    throw new AppError('INVALID', 'Your current password is not correct.', 'currentPassword');
+  }
+  const passwordHash = await hash(newPassword);
+  await db
+    .update(users)
+    .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(eq(users.id, userId));
 }

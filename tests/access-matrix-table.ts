@@ -58,6 +58,12 @@ export const ENDPOINTS: Record<string, Spec> = {
   'page /datasets/new': { run: page(() => import('@/app/(app)/datasets/new/page'), () => ({})), expect: anyUser() },
   'page /invitations': { run: page(() => import('@/app/(app)/invitations/page'), () => ({})), expect: anyUser() },
   'page /teams': { run: page(() => import('@/app/(app)/teams/page'), () => ({})), expect: anyUser() },
+  'page /account': { run: page(() => import('@/app/(app)/account/page'), () => ({})), expect: anyUser() },
+  'action changePasswordAction': {
+    // The factories' password, changed to itself, so later cells still know it.
+    run: async () => (await import('@/app/(app)/account/actions')).changePasswordAction({ currentPassword: 'correct horse battery', newPassword: 'correct horse battery' }),
+    expect: anyUser(),
+  },
   'action createDatasetAction': { run: async () => (await import('@/app/(app)/datasets/new/actions')).createDatasetAction({ name: `m-${crypto.randomUUID()}`, description: '' }), expect: anyUser() },
   'action createTeamAction': { run: async () => (await import('@/app/(app)/teams/actions')).createTeamAction({ name: `m-${crypto.randomUUID()}` }), expect: anyUser() },
 

@@ -51,7 +51,7 @@ async function outcomeOf(run: () => Promise<unknown>): Promise<Outcome> {
     value = await run();
   } catch (err) {
     const digest = String((err as { digest?: string }).digest ?? '');
-    if (digest.startsWith('NEXT_REDIRECT')) return digest.includes('/login') ? 'login' : 'ok';
+    if (digest.startsWith('NEXT_REDIRECT')) return digest.includes('/login?callbackUrl') ? 'login' : 'ok';
     if (digest.startsWith('NEXT_HTTP_ERROR_FALLBACK;404')) return 'notfound';
     throw err;
   }

@@ -24,7 +24,7 @@ export function Header({ user, pendingInvitations }: { user: { name: string; ema
           <Link href="/teams" className={link}>Teams</Link>
         </nav>
         <div className="flex items-center gap-3">
-          <span className="hidden text-sm text-slate-600 sm:inline" title={user.email}>{user.name}</span>
+          <Link href="/account" className="max-w-[10rem] truncate text-sm text-slate-600 hover:underline" title={`${user.email}: account settings`}>{user.name}</Link>
           <form action={logoutAction}>
             <button type="submit" className={buttonClass('secondary', 'py-1')}>Log out</button>
           </form>

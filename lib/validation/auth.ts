@@ -18,3 +18,12 @@ export const loginSchema = z.object({
   callbackUrl: z.string().max(2000).optional(),
 });
 export type LoginInput = z.input<typeof loginSchema>;
+
+export const changePasswordSchema = z.object({
+  currentPassword: z.string({ message: 'Enter your current password.' }).min(1, 'Enter your current password.').max(200, 'Password is too long.'),
+  newPassword: z
+    .string({ message: 'Enter a new password.' })
+    .min(8, 'Password must be at least 8 characters.')
+    .max(200, 'Password must be at most 200 characters.'),
+});
+export type ChangePasswordInput = z.input<typeof changePasswordSchema>;

@@ -14,6 +14,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <h1 className="mb-4 text-xl font-semibold">Log in</h1>
+      {sp.changed === '1' && <p role="status" className="mb-4 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">Your password was changed. Log in with the new one.</p>}
       <LoginForm callbackUrl={callbackUrl} email={email} />
     </>
   );
