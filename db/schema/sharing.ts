@@ -43,7 +43,8 @@ export const emailOutbox = pgTable(
     kind: text('kind').notNull(),
     to: text('to').notNull(),
     payload: jsonb('payload').notNull(),
-    invitationId: uuid('invitation_id').references(() => invitations.id, { onDelete: 'set null' }),
+    // Deleting an invitation (its dataset or team went) deletes its queued emails: they would carry a dead link.
+    invitationId: uuid('invitation_id').references(() => invitations.id, { onDelete: 'cascade' }),
     status: outboxStatus('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),

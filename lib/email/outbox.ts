@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, desc, eq, inArray, isNull, lte, lt, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
-import { emailOutbox } from '@/db/schema';
+import { emailOutbox, invitations } from '@/db/schema';
 import { toAppPath } from './links';
 import { emailMessageSchema, type EmailMessage, type OutboxStatus } from './types';
 
@@ -27,6 +27,26 @@ export async function enqueueEmail(tx: Db | Tx, input: { to: string; email: Emai
     .values({ kind: email.kind, to: input.to, payload: email, invitationId: input.invitationId ?? null })
     .returning({ id: emailOutbox.id });
   return row.id;
+}
+
+/**
+ * Invitation emails whose invitation was revoked, accepted or declined before they went out would only
+ * carry a dead link: mark them failed instead of sending them. (Deleted invitations take their emails along.)
+ */
+export async function cancelWithdrawnInvitationEmails(db: Db, ids?: string[]): Promise<number> {
+  const gone = await db
+    .update(emailOutbox)
+    .set({ status: 'failed', lastError: 'invitation withdrawn before sending', leaseUntil: null })
+    .where(
+      and(
+        eq(emailOutbox.status, 'pending'),
+        eq(emailOutbox.kind, 'invitation'),
+        sql`exists (select 1 from ${invitations} where ${invitations.id} = ${emailOutbox.invitationId} and ${invitations.status} <> 'pending')`,
+        ids ? inArray(emailOutbox.id, ids) : undefined,
+      ),
+    )
+    .returning({ id: emailOutbox.id });
+  return gone.length;
 }
 
 /**

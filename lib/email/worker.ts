@@ -4,7 +4,7 @@ import { Resend } from 'resend';
 import { getDb } from '@/db/client';
 import { config } from '@/lib/config';
 import { isEmailConfigured, setWorkerHandle, workerHandle } from './control';
-import { claimDueEmails, markFailed, markRetry, markSent, releaseEmails } from './outbox';
+import { cancelWithdrawnInvitationEmails, claimDueEmails, markFailed, markRetry, markSent, releaseEmails } from './outbox';
 import { SEND_TIMEOUT_MS, sendOutboxEmail } from './send';
 
 export type DeliveryResult = { claimed: number; sent: number; retried: number; failed: number; released: number };
@@ -27,6 +27,7 @@ export async function deliverDueEmails(
   const db = await getDb();
   // The lease outlasts every send of the batch (each is capped by SEND_TIMEOUT_MS), so no other worker
   // can reclaim a row while this one may still be sending it.
+  await cancelWithdrawnInvitationEmails(db, opts.ids);
   const rows = await claimDueEmails(db, { limit, leaseMs: LEASE_MARGIN_MS + limit * SEND_TIMEOUT_MS, ids: opts.ids });
   result.claimed = rows.length;
   if (rows.length === 0) return result;
