@@ -58,9 +58,9 @@ async function changeGrant(
   if (!/^[0-9a-f-]{36}$/i.test(grantId)) throw new AppError('NOT_FOUND', 'That person no longer has access.');
   const db = await getDb();
   await db.transaction(async (tx) => {
-    await authorizeDataset(tx, userId, datasetId, 'access.manage');
+    const { dataset } = await authorizeDataset(tx, userId, datasetId, 'access.manage');
     const [g] = await tx
-      .select({ id: datasetGrants.id, email: users.email, team: teams.name })
+      .select({ id: datasetGrants.id, email: users.email, team: teams.name, teamId: datasetGrants.teamId })
       .from(datasetGrants)
       .leftJoin(users, eq(users.id, datasetGrants.userId))
       .leftJoin(teams, eq(teams.id, datasetGrants.teamId))
@@ -70,6 +70,8 @@ async function changeGrant(
     const label = g.email ?? g.team ?? '';
     const { action, detail } = await change(tx, label);
     await logActivity(tx, userId, { datasetId }, action, { ...(g.email ? { email: g.email } : { team: g.team }), ...detail });
+    // The team's own log shows what was shared with it, too.
+    if (g.teamId) await logActivity(tx, userId, { teamId: g.teamId }, `team.${action}`, { dataset: dataset.name, ...detail });
   });
 }
 

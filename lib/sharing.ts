@@ -42,7 +42,7 @@ export async function shareDataset(user: SessionUser, datasetId: string, input: 
 async function shareWithTeam(userId: string, datasetId: string, name: string, role: GrantRole): Promise<RecipientResult> {
   const db = await getDb();
   return db.transaction(async (tx) => {
-    await authorizeDataset(tx, userId, datasetId, 'access.manage');
+    const { dataset } = await authorizeDataset(tx, userId, datasetId, 'access.manage');
     const team = await findTeamForSharer(tx, userId, name);
     if (!team) return { recipient: name, status: 'no such team' };
     const inserted = await tx
@@ -52,6 +52,7 @@ async function shareWithTeam(userId: string, datasetId: string, name: string, ro
       .returning({ id: datasetGrants.id });
     if (inserted.length === 0) return { recipient: team.name, status: 'already has access' };
     await logActivity(tx, userId, { datasetId }, 'grant.created', { team: team.name, role });
+    await logActivity(tx, userId, { teamId: team.id }, 'team.dataset_shared', { dataset: dataset.name, role });
     return { recipient: team.name, status: 'shared with team' };
   });
 }

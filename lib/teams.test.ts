@@ -4,7 +4,9 @@ import { getDb } from '@/db/client';
 import { activityEvents, datasetGrants, datasets, invitations, teamMembers } from '@/db/schema';
 import { getDatasetAccess, type TeamRole } from '@/lib/access';
 import { acceptInvitation } from '@/lib/invitations';
-import { makeUser } from '@/lib/testing/factories';
+import { listPeopleWithAccess, removeGrant } from '@/lib/grants';
+import { shareDataset } from '@/lib/sharing';
+import { makeDataset, makeUser } from '@/lib/testing/factories';
 import type { SessionUser } from '@/lib/users';
 import {
   changeMemberRole,
@@ -223,4 +225,20 @@ describe('teams', () => {
     const token = invite.link!.split('/invite/')[1];
     await expect(acceptInvitation({ ...owner, email: 'later@example.test' }, { token })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('sharing a dataset with a team, and ending it, shows in the team’s activity too', async () => {
+    const owner = await makeUser('Sharer');
+    const { id: teamId } = await createTeam(owner.id, `activity-${owner.id.slice(0, 8)}`);
+    const ds = await makeDataset(owner.id);
+    const [r] = await shareDataset(owner, ds.id, { recipients: `activity-${owner.id.slice(0, 8)}`, role: 'editor', message: '' });
+    expect(r.status).toBe('shared with team');
+    const grantId = (await listPeopleWithAccess(owner.id, ds.id)).people.find((p) => p.kind === 'team')!.grantId;
+    await removeGrant(owner.id, ds.id, grantId);
+    const page = await getTeamPage(owner.id, teamId);
+    expect(page.activity!.map((a) => [a.action, a.detail.dataset ?? null]).slice(0, 2)).toEqual([
+      ['team.grant.removed', ds.name],
+      ['team.dataset_shared', ds.name],
+    ]);
+  });
 });
+

@@ -16,6 +16,10 @@ function describe(a: ActivityItem): string {
     case 'invitation.revoked': return `revoked the invitation for ${d.email}`;
     case 'invitation.accepted': return `joined the team${role}`;
     case 'invitation.declined': return 'declined the invitation';
+    case 'team.dataset_shared': return `shared the dataset “${d.dataset}” with the team${role}`;
+    case 'team.grant.role_changed': return `changed the team’s role on “${d.dataset}” to ${d.role}`;
+    case 'team.grant.expiry_changed': return `changed until when the team can use “${d.dataset}”`;
+    case 'team.grant.removed': return `stopped sharing “${d.dataset}” with the team`;
     default: return a.action.replace(/[._]/g, ' ');
   }
 }
