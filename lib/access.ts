@@ -1,5 +1,6 @@
 import 'server-only';
-import { and, eq, getTableColumns, gt, inArray, isNull, max, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { unionAll } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '@/db/client';
 import { datasetGrants, datasets, teamMembers, teams } from '@/db/schema';
 import { AppError } from '@/lib/errors';
@@ -42,37 +43,47 @@ export function grantableRoles(role: DatasetRole | null | undefined): GrantRole[
 
 type Conn = Db | Tx;
 
-const activeGrant = (userId: string) =>
-  and(
-    or(isNull(datasetGrants.expiresAt), gt(datasetGrants.expiresAt, sql`now()`)),
-    or(
-      eq(datasetGrants.userId, userId),
-      inArray(datasetGrants.teamId, sql`(select ${teamMembers.teamId} from ${teamMembers} where ${teamMembers.userId} = ${userId})`),
-    ),
-  );
+const grantRank = sql<number>`case ${datasetGrants.role} when 'viewer' then 1 when 'editor' then 2 else 3 end`;
+const activeGrant = or(isNull(datasetGrants.expiresAt), gt(datasetGrants.expiresAt, sql`now()`));
 
 /**
  * Datasets the user can access with their effective role — max(owner, direct grant, team grants),
- * expired grants ignored — in one query served by indexes on owner, grant user/team and membership.
- * Callers add their own where / order / limit.
+ * expired grants ignored — in one query. Each source of access is its own index lookup (datasets by
+ * owner, grants by user, memberships by user then grants by team), so the cost follows what the user
+ * can reach, not how many datasets and grants exist. `onlyDatasetId` narrows every source to one
+ * dataset. Callers add their own where / order / limit.
  */
-export function accessibleDatasets(db: Conn, userId: string, where?: SQL) {
-  const grants = db
-    .select({
-      datasetId: datasetGrants.datasetId,
-      grantRole: max(datasetGrants.role).as('grant_role'),
-      direct: sql<boolean>`bool_or(${datasetGrants.userId} is not null)`.as('direct'),
-    })
-    .from(datasetGrants)
-    .where(activeGrant(userId))
-    .groupBy(datasetGrants.datasetId)
-    .as('g');
-  const role = sql<DatasetRole>`case when ${datasets.ownerId} = ${userId} then 'owner' else ${grants.grantRole}::text end`;
-  return db
-    .select({ ...getTableColumns(datasets), role, direct: sql<boolean>`coalesce(${grants.direct}, false)` })
+export function accessibleDatasets(db: Conn, userId: string, where?: SQL, onlyDatasetId?: string) {
+  const one = (col: typeof datasets.id | typeof datasetGrants.datasetId) => (onlyDatasetId ? eq(col, onlyDatasetId) : undefined);
+  const owned = db
+    .select({ datasetId: sql<string>`${datasets.id}`.as('dataset_id'), rank: sql<number>`4`.as('rank'), direct: sql<boolean>`false`.as('direct') })
     .from(datasets)
-    .leftJoin(grants, eq(grants.datasetId, datasets.id))
-    .where(and(or(eq(datasets.ownerId, userId), sql`${grants.grantRole} is not null`), where))
+    .where(and(eq(datasets.ownerId, userId), one(datasets.id)));
+  const direct = db
+    .select({ datasetId: datasetGrants.datasetId, rank: grantRank.as('rank'), direct: sql<boolean>`true`.as('direct') })
+    .from(datasetGrants)
+    .where(and(eq(datasetGrants.userId, userId), activeGrant, one(datasetGrants.datasetId)));
+  const viaTeams = db
+    .select({ datasetId: datasetGrants.datasetId, rank: grantRank.as('rank'), direct: sql<boolean>`false`.as('direct') })
+    .from(teamMembers)
+    .innerJoin(datasetGrants, eq(datasetGrants.teamId, teamMembers.teamId))
+    .where(and(eq(teamMembers.userId, userId), activeGrant, one(datasetGrants.datasetId)));
+  const sources = unionAll(owned, direct, viaTeams).as('sources');
+  const access = db
+    .select({
+      datasetId: sources.datasetId,
+      rank: sql<number>`max(${sources.rank})`.as('effective_rank'),
+      direct: sql<boolean>`bool_or(${sources.direct})`.as('has_direct'),
+    })
+    .from(sources)
+    .groupBy(sources.datasetId)
+    .as('access');
+  const role = sql<DatasetRole>`(array['viewer','editor','manager','owner'])[${access.rank}]`;
+  return db
+    .select({ ...getTableColumns(datasets), role, direct: access.direct })
+    .from(access)
+    .innerJoin(datasets, eq(datasets.id, access.datasetId))
+    .where(where)
     .$dynamic();
 }
 
@@ -87,7 +98,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The user's access to one dataset; NOT_FOUND when they have none (or the id is malformed), so existence never leaks. */
 export async function getDatasetAccess(db: Conn, userId: string, datasetId: string): Promise<DatasetAccess> {
   if (!UUID.test(datasetId)) throw new AppError('NOT_FOUND', 'Dataset not found.');
-  const [row] = await accessibleDatasets(db, userId, eq(datasets.id, datasetId)).limit(1);
+  const [row] = await accessibleDatasets(db, userId, undefined, datasetId).limit(1);
   if (!row) throw new AppError('NOT_FOUND', 'Dataset not found.');
   const { role, direct, ...dataset } = row;
   return { dataset, role, directGrant: direct };

@@ -41,7 +41,7 @@ export async function emailHasAccess(db: Conn, t: InvitationTarget, email: strin
   const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
   if (!user) return false;
   if (t.kind === 'dataset') {
-    return (await accessibleDatasets(db, user.id, eq(datasets.id, t.id)).limit(1)).length > 0;
+    return (await accessibleDatasets(db, user.id, undefined, t.id).limit(1)).length > 0;
   }
   const [m] = await db.select({ r: teamMembers.role }).from(teamMembers).where(and(eq(teamMembers.teamId, t.id), eq(teamMembers.userId, user.id)));
   return !!m;
