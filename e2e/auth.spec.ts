@@ -121,3 +121,22 @@ test('changing the password ends the other sessions', async ({ page, browser }) 
   await expect(other.getByRole('heading', { name: 'Datasets', level: 1 })).toBeVisible();
   await otherContext.close();
 });
+
+test('repeated failed logins for one email are slowed down, even with the right password', async ({ page }) => {
+  const { email } = await signUp(page, 'Tess Throttle');
+  await logOut(page);
+  for (let i = 0; i < 5; i++) {
+    await page.getByRole('textbox', { name: 'Email' }).fill(email);
+    await page.getByRole('textbox', { name: 'Password' }).fill(`wrong password ${i}`);
+    // Wait for this attempt's answer, so each one is counted before the next.
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login'),
+      page.getByRole('button', { name: 'Log in' }).click(),
+    ]);
+    await expect(page.getByTestId('form-message')).toHaveText('Incorrect email or password.');
+  }
+  await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByTestId('form-message')).toHaveText(/^Too many failed attempts\. Try again in \d+ seconds\.$/);
+  await expect(page).toHaveURL(/\/login/);
+});

@@ -29,6 +29,16 @@ function buildConfig(): NextAuthConfig {
     useSecureCookies: config.appUrl.startsWith('https://'),
     session: { strategy: 'jwt', maxAge: 30 * 24 * 3600 },
     pages: { signIn: '/login', error: '/login' },
+    // A wrong password is an expected outcome, answered on the form; don't log a stack trace for each.
+    logger: {
+      error(error) {
+        const type = (error as { type?: string }).type;
+        if (error instanceof CredentialsSignin || type === 'CredentialsSignin') return;
+        // A stale or forged session cookie is treated as anonymous: one line is enough.
+        if (type === 'JWTSessionError') return console.warn('[auth] ignored an unreadable session cookie');
+        console.error('[auth]', error);
+      },
+    },
     providers: [
       Credentials({
         credentials: { email: {}, password: {} },
