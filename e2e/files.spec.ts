@@ -122,3 +122,22 @@ test('upload, browse, download, create folder, rename, delete; strangers get 404
   await other.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('files dropped onto the Files section upload like picked ones', async ({ page }) => {
+  await signUp(page, 'Drew Dropper');
+  await createDataset(page, `Drop ${Date.now()}`);
+  const section = files(page);
+  const dataTransfer = await page.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['dropped bytes'], 'dropped.txt', { type: 'text/plain' }));
+    dt.items.add(new File(['second'], 'second.txt', { type: 'text/plain' }));
+    return dt;
+  });
+  const zone = section.getByText('Or drop files and folders here');
+  await zone.dispatchEvent('dragover', { dataTransfer });
+  await zone.dispatchEvent('drop', { dataTransfer });
+  await expect(section.getByRole('status').filter({ hasText: 'Uploads finished. 2 uploaded.' })).toBeVisible();
+  await expect(section.getByRole('link', { name: 'dropped.txt', exact: true })).toBeVisible();
+  const body = await page.request.get((await section.getByRole('link', { name: 'dropped.txt', exact: true }).getAttribute('href'))!);
+  expect(await body.text()).toBe('dropped bytes');
+});

@@ -5,7 +5,7 @@ import { Button, buttonClass } from '@/components/ui/button';
 import { FormMessage, TextField } from '@/components/ui/field';
 import { createFolderAction } from './actions';
 import { UploadList } from './upload-list';
-import { useUploads } from './use-uploads';
+import { droppedFiles, useUploads } from './use-uploads';
 
 // The real file inputs are visually hidden behind their labels (styled as buttons), so the
 // visible label is the control; the ring follows keyboard focus on the input.
@@ -18,6 +18,7 @@ export function FolderToolbar({ datasetId, folder, maxUploadBytes }: { datasetId
   const folderId = useId();
   const folderInput = useRef<HTMLInputElement>(null);
   const [creating, setCreating] = useState(false);
+  const [dragging, setDragging] = useState(false);
 
   useEffect(() => {
     // Not in React's attribute types; Chromium, Firefox and Safari all honour it.
@@ -42,6 +43,21 @@ export function FolderToolbar({ datasetId, folder, maxUploadBytes }: { datasetId
           <label htmlFor={folderId} className={pickerLabel}>Upload folder</label>
         </span>
         <Button variant="secondary" aria-expanded={creating} onClick={() => setCreating((v) => !v)}>New folder</Button>
+      </div>
+      <div
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setDragging(false);
+          void droppedFiles(e.dataTransfer).then((files) => files.length && start(files));
+        }}
+        className={`mt-3 hidden rounded-lg border-2 border-dashed px-4 py-3 text-center text-sm sm:block ${dragging ? 'border-indigo-500 bg-indigo-50 text-indigo-800' : 'border-slate-200 text-slate-500'}`}
+      >
+        Or drop files and folders here
       </div>
       {creating && <NewFolderForm datasetId={datasetId} folder={folder} onDone={() => setCreating(false)} />}
       <UploadList items={items} onClear={clear} />

@@ -31,6 +31,34 @@ function send(url: string, file: File, onProgress: (loaded: number) => void): Pr
 }
 
 /** Uploads files into a folder a few at a time, tracking progress per file; refreshes the page when a batch ends. */
+/** A file with its path inside a dropped folder. */
+export type PickedFile = { file: File; relative: string };
+
+/**
+ * What was dropped: files, and folders walked recursively (their files keep their paths). The entries
+ * must be taken synchronously in the drop handler; reading them may continue afterwards.
+ */
+export function droppedFiles(dt: DataTransfer): Promise<PickedFile[]> {
+  const entries = Array.from(dt.items, (i) => i.webkitGetAsEntry?.() ?? null).filter((e): e is FileSystemEntry => e !== null);
+  if (entries.length === 0) return Promise.resolve(Array.from(dt.files, (file) => ({ file, relative: file.name })));
+  const out: PickedFile[] = [];
+  const walk = async (entry: FileSystemEntry, prefix: string): Promise<void> => {
+    if (entry.isFile) {
+      const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+      out.push({ file, relative: prefix + file.name });
+    } else if (entry.isDirectory) {
+      const reader = (entry as FileSystemDirectoryEntry).createReader();
+      // readEntries hands out a directory in batches until an empty one.
+      for (;;) {
+        const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+        if (batch.length === 0) break;
+        for (const child of batch) await walk(child, `${prefix}${entry.name}/`);
+      }
+    }
+  };
+  return entries.reduce((p, e) => p.then(() => walk(e, '')), Promise.resolve()).then(() => out);
+}
+
 export function useUploads(datasetId: string, folder: string, maxUploadBytes: number) {
   const router = useRouter();
   const [items, setItems] = useState<UploadItem[]>([]);
@@ -38,10 +66,11 @@ export function useUploads(datasetId: string, folder: string, maxUploadBytes: nu
   const update = (id: number, patch: Partial<UploadItem>) => setItems((all) => all.map((it) => (it.id === id ? { ...it, ...patch } : it)));
 
   const start = useCallback(
-    (files: File[]) => {
-      // A folder upload names each file by its path inside the chosen folder.
-      const jobs = files.map((file) => {
-        const relative = (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name;
+    (files: (File | PickedFile)[]) => {
+      // A folder upload names each file by its path inside the chosen (or dropped) folder.
+      const jobs = files.map((picked) => {
+        const file = picked instanceof File ? picked : picked.file;
+        const relative = picked instanceof File ? (picked as File & { webkitRelativePath?: string }).webkitRelativePath || picked.name : picked.relative;
         const item: UploadItem = { id: nextId.current++, label: relative, loaded: 0, total: file.size, status: 'queued' };
         return { file, item, path: folder ? `${folder}/${relative}` : relative };
       });
