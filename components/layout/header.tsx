@@ -10,7 +10,7 @@ export function Header({ user, pendingInvitations }: { user: { name: string; ema
         <Link href="/datasets" className="text-lg font-bold tracking-tight text-indigo-700" aria-label="Trove home">
           Trove
         </Link>
-        <nav aria-label="Main" className="flex flex-1 flex-wrap items-center gap-1">
+        <nav aria-label="Main" className="order-last flex w-full flex-wrap items-center gap-1 sm:order-none sm:w-auto sm:flex-1">
           <Link href="/datasets" className={link}>Datasets</Link>
           <Link href="/invitations" className={link}>
             Invitations
@@ -23,7 +23,7 @@ export function Header({ user, pendingInvitations }: { user: { name: string; ema
           </Link>
           <Link href="/teams" className={link}>Teams</Link>
         </nav>
-        <div className="flex items-center gap-3">
+        <div className="ml-auto flex items-center gap-3 sm:ml-0">
           <Link href="/account" className="max-w-[10rem] truncate text-sm text-slate-600 hover:underline" title={`${user.email}: account settings`}>{user.name}</Link>
           <form action={logoutAction}>
             <button type="submit" className={buttonClass('secondary', 'py-1')}>Log out</button>
