@@ -1,26 +1,13 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useState, useTransition } from 'react';
-import { useForm } from 'react-hook-form';
 import { changePasswordAction } from '@/app/(app)/account/actions';
-import { applyErrors } from '@/components/ui/apply-errors';
 import { Button } from '@/components/ui/button';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { FormMessage, TextField } from '@/components/ui/field';
 import { changePasswordSchema, type ChangePasswordInput } from '@/lib/validation/auth';
 
 export function ChangePasswordForm() {
-  const [message, setMessage] = useState<string>();
-  const [pending, startTransition] = useTransition();
-  const form = useForm<ChangePasswordInput>({ resolver: zodResolver(changePasswordSchema), defaultValues: { currentPassword: '', newPassword: '' } });
-  const { errors } = form.formState;
-  const onSubmit = form.handleSubmit((values) =>
-    startTransition(async () => {
-      setMessage(undefined);
-      const result = await changePasswordAction(values);
-      if (result && !result.ok) setMessage(applyErrors(form.setError, result, ['currentPassword', 'newPassword']));
-    }),
-  );
+  const { form, errors, onSubmit, message, pending } = useActionForm<ChangePasswordInput, void>(changePasswordSchema, changePasswordAction, { currentPassword: '', newPassword: '' });
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
       <FormMessage message={message} />

@@ -1,30 +1,18 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
 import Link from 'next/link';
-import { useState, useTransition } from 'react';
-import { useForm } from 'react-hook-form';
 import { loginAction } from '@/app/(auth)/login/actions';
-import { applyErrors } from '@/components/ui/apply-errors';
 import { Button } from '@/components/ui/button';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { FormMessage, TextField } from '@/components/ui/field';
 import { loginSchema, type LoginInput } from '@/lib/validation/auth';
 
 export function LoginForm({ callbackUrl, email }: { callbackUrl: string; email?: string }) {
-  const [message, setMessage] = useState<string>();
-  const [pending, startTransition] = useTransition();
-  const form = useForm<LoginInput>({ resolver: zodResolver(loginSchema), defaultValues: { email: email ?? '', password: '', callbackUrl } });
-  const { errors } = form.formState;
-
-  const onSubmit = form.handleSubmit((values) =>
-    startTransition(async () => {
-      setMessage(undefined);
-      const result = await loginAction(values);
-      if (result && !result.ok) {
-        setMessage(applyErrors(form.setError, result, ['email']));
-        form.setValue('password', '');
-      }
-    }),
+  const { form, errors, onSubmit, message, pending } = useActionForm<LoginInput, void>(
+    loginSchema,
+    loginAction,
+    { email: email ?? '', password: '', callbackUrl },
+    { onFailure: () => form.setValue('password', '') },
   );
 
   return (

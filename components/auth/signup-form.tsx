@@ -1,28 +1,14 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
 import Link from 'next/link';
-import { useState, useTransition } from 'react';
-import { useForm } from 'react-hook-form';
 import { signupAction } from '@/app/(auth)/signup/actions';
-import { applyErrors } from '@/components/ui/apply-errors';
 import { Button } from '@/components/ui/button';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { FormMessage, TextField } from '@/components/ui/field';
 import { signupSchema, type SignupInput } from '@/lib/validation/auth';
 
 export function SignupForm({ callbackUrl, email }: { callbackUrl: string; email?: string }) {
-  const [message, setMessage] = useState<string>();
-  const [pending, startTransition] = useTransition();
-  const form = useForm<SignupInput>({ resolver: zodResolver(signupSchema), defaultValues: { name: '', email: email ?? '', password: '', callbackUrl } });
-  const { errors } = form.formState;
-
-  const onSubmit = form.handleSubmit((values) =>
-    startTransition(async () => {
-      setMessage(undefined);
-      const result = await signupAction(values);
-      if (result && !result.ok) setMessage(applyErrors(form.setError, result, ['name', 'email', 'password']));
-    }),
-  );
+  const { form, errors, onSubmit, message, pending } = useActionForm<SignupInput, void>(signupSchema, signupAction, { name: '', email: email ?? '', password: '', callbackUrl });
 
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">

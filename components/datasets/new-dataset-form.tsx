@@ -1,26 +1,13 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useState, useTransition } from 'react';
-import { useForm } from 'react-hook-form';
 import { createDatasetAction } from '@/app/(app)/datasets/new/actions';
-import { applyErrors } from '@/components/ui/apply-errors';
 import { Button } from '@/components/ui/button';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { FormMessage, TextAreaField, TextField } from '@/components/ui/field';
 import { createDatasetSchema, type CreateDatasetInput } from '@/lib/validation/datasets';
 
 export function NewDatasetForm() {
-  const [message, setMessage] = useState<string>();
-  const [pending, startTransition] = useTransition();
-  const form = useForm<CreateDatasetInput>({ resolver: zodResolver(createDatasetSchema), defaultValues: { name: '', description: '' } });
-  const { errors } = form.formState;
-  const onSubmit = form.handleSubmit((values) =>
-    startTransition(async () => {
-      setMessage(undefined);
-      const result = await createDatasetAction(values);
-      if (result && !result.ok) setMessage(applyErrors(form.setError, result, ['name', 'description']));
-    }),
-  );
+  const { form, errors, onSubmit, message, pending } = useActionForm<CreateDatasetInput, void>(createDatasetSchema, createDatasetAction, { name: '', description: '' });
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
       <FormMessage message={message} />

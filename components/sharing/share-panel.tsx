@@ -1,11 +1,9 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useState, useTransition } from 'react';
-import { useForm } from 'react-hook-form';
+import { useState } from 'react';
 import { shareDatasetAction } from '@/app/(app)/datasets/[datasetId]/sharing-actions';
-import { applyErrors } from '@/components/ui/apply-errors';
 import { Button } from '@/components/ui/button';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { Dialog } from '@/components/ui/dialog';
 import { FormMessage, TextAreaField } from '@/components/ui/field';
 import type { RecipientResult } from '@/lib/invitations/send';
@@ -17,20 +15,17 @@ const GOOD = new Set(['invited', 'shared with team', 'already invited (invitatio
 /** The Share button and its dialog: bulk invite by email or share with a team, with one result line per recipient. */
 export function SharePanel({ datasetId, datasetName, roles }: { datasetId: string; datasetName: string; roles: (keyof typeof ROLE_LABELS)[] }) {
   const [open, setOpen] = useState(false);
-  const [message, setMessage] = useState<string>();
   const [results, setResults] = useState<RecipientResult[]>([]);
-  const [pending, startTransition] = useTransition();
-  const form = useForm<ShareInput>({ resolver: zodResolver(shareSchema), defaultValues: { datasetId, recipients: '', role: 'viewer', message: '' } });
-  const { errors } = form.formState;
-
-  const onSubmit = form.handleSubmit((values) =>
-    startTransition(async () => {
-      setMessage(undefined);
-      const r = await shareDatasetAction(values);
-      if (!r.ok) return setMessage(applyErrors(form.setError, r, ['recipients', 'role', 'message']));
-      setResults(r.data);
-      form.reset({ ...values, recipients: '' });
-    }),
+  const { form, errors, onSubmit, message, setMessage, pending } = useActionForm<ShareInput, RecipientResult[]>(
+    shareSchema,
+    shareDatasetAction,
+    { datasetId, recipients: '', role: 'viewer', message: '' },
+    {
+      onSuccess: (data, values) => {
+        setResults(data);
+        form.reset({ ...values, recipients: '' });
+      },
+    },
   );
 
   return (

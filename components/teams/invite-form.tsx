@@ -1,11 +1,9 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useId, useState, useTransition } from 'react';
-import { useForm } from 'react-hook-form';
+import { useId, useState } from 'react';
 import { inviteToTeamAction } from '@/app/(app)/teams/[teamId]/actions';
-import { applyErrors } from '@/components/ui/apply-errors';
 import { Button } from '@/components/ui/button';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { FormMessage, TextAreaField } from '@/components/ui/field';
 import { inviteToTeamSchema, MAX_RECIPIENTS, TEAM_ROLE_LABELS, type InviteToTeamInput } from '@/lib/validation/teams';
 
@@ -15,22 +13,17 @@ type Result = { recipient: string; status: string; link?: string };
 /** Owners and admins invite people by email; one result line per recipient, with the link when email is off. */
 export function InviteForm({ teamId, offerableRoles }: { teamId: string; offerableRoles: Role[] }) {
   const roleId = useId();
-  const [message, setMessage] = useState<string>();
   const [results, setResults] = useState<Result[]>([]);
-  const [pending, startTransition] = useTransition();
-  const form = useForm<InviteToTeamInput>({ resolver: zodResolver(inviteToTeamSchema), defaultValues: { teamId, recipients: '', role: 'member' } });
-  const { errors } = form.formState;
-  const onSubmit = form.handleSubmit((values) =>
-    startTransition(async () => {
-      setMessage(undefined);
-      const r = await inviteToTeamAction(values);
-      if (!r.ok) {
-        setMessage(applyErrors(form.setError, r, ['recipients', 'role']));
-        return;
-      }
-      setResults(r.data);
-      form.reset({ teamId, recipients: '', role: values.role });
-    }),
+  const { form, errors, onSubmit, message, pending } = useActionForm<InviteToTeamInput, Result[]>(
+    inviteToTeamSchema,
+    inviteToTeamAction,
+    { teamId, recipients: '', role: 'member' },
+    {
+      onSuccess: (data, values) => {
+        setResults(data);
+        form.reset({ teamId, recipients: '', role: values.role });
+      },
+    },
   );
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-3">

@@ -1,11 +1,9 @@
 'use client';
 
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useState, useTransition } from 'react';
-import { useForm } from 'react-hook-form';
+import { useState } from 'react';
 import { createTeamAction } from '@/app/(app)/teams/actions';
-import { applyErrors } from '@/components/ui/apply-errors';
 import { Button } from '@/components/ui/button';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { Dialog } from '@/components/ui/dialog';
 import { FormMessage, TextField } from '@/components/ui/field';
 import { createTeamSchema, type CreateTeamInput } from '@/lib/validation/teams';
@@ -13,22 +11,12 @@ import { createTeamSchema, type CreateTeamInput } from '@/lib/validation/teams';
 /** "New team": a dialog asking for the team's name; on success the action lands on the new team's page. */
 export function NewTeamButton({ label = 'New team' }: { label?: string }) {
   const [open, setOpen] = useState(false);
-  const [message, setMessage] = useState<string>();
-  const [pending, startTransition] = useTransition();
-  const form = useForm<CreateTeamInput>({ resolver: zodResolver(createTeamSchema), defaultValues: { name: '' } });
-  const { errors } = form.formState;
+  const { form, errors, onSubmit, message, setMessage, pending } = useActionForm<CreateTeamInput, void>(createTeamSchema, createTeamAction, { name: '' });
   const close = () => {
     setOpen(false);
     setMessage(undefined);
     form.reset();
   };
-  const onSubmit = form.handleSubmit((values) =>
-    startTransition(async () => {
-      setMessage(undefined);
-      const result = await createTeamAction(values);
-      if (result && !result.ok) setMessage(applyErrors(form.setError, result, ['name']));
-    }),
-  );
   return (
     <>
       <Button onClick={() => setOpen(true)}>{label}</Button>
