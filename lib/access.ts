@@ -36,6 +36,11 @@ export function can(role: DatasetRole | null | undefined, permission: Permission
   return roleRank(role) >= roleRank(PERMISSIONS[permission]);
 }
 
+/** Leaving drops one's own grant: every role but the owner's (who transfers ownership instead). */
+export function mayLeaveDataset(role: DatasetRole | null | undefined): boolean {
+  return !!role && role !== 'owner';
+}
+
 /** The roles an actor may hand out: a manager up to manager, the owner likewise (ownership is transferred, not granted). */
 export function grantableRoles(role: DatasetRole | null | undefined): GrantRole[] {
   return can(role, 'access.manage') ? [...GRANT_ROLES] : [];
@@ -143,6 +148,11 @@ export function grantableTeamRoles(role: TeamRole | null | undefined): TeamRole[
   if (role === 'owner') return [...TEAM_ROLES];
   if (role === 'admin') return ['member', 'admin'];
   return [];
+}
+
+/** Whether a team member with `actor` role may change or remove one with `member` role: admins never touch owners. */
+export function mayManageTeamMember(actor: TeamRole | null | undefined, member: TeamRole): boolean {
+  return canTeam(actor, 'team.manage') && (member !== 'owner' || actor === 'owner');
 }
 
 export type TeamAccess = { team: typeof teams.$inferSelect; role: TeamRole };

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import { getDb, type Tx } from '@/db/client';
 import { datasetGrants, datasets, teams, users } from '@/db/schema';
-import { authorizeDataset, can, type DatasetRole, type GrantRole } from '@/lib/access';
+import { authorizeDataset, can, mayLeaveDataset, type DatasetRole, type GrantRole } from '@/lib/access';
 import { logActivity } from '@/lib/activity';
 import { AppError, isUniqueViolation } from '@/lib/errors';
 import { listTargetInvitations, type ManagedInvitation } from '@/lib/invitations';
@@ -105,7 +105,7 @@ export async function leaveDataset(userId: string, datasetId: string): Promise<v
   const db = await getDb();
   await db.transaction(async (tx) => {
     const { role } = await authorizeDataset(tx, userId, datasetId, 'dataset.view');
-    if (role === 'owner') throw new AppError('FORBIDDEN', 'The owner cannot leave. Transfer ownership first.');
+    if (!mayLeaveDataset(role)) throw new AppError('FORBIDDEN', 'The owner cannot leave. Transfer ownership first.');
     const gone = await tx
       .delete(datasetGrants)
       .where(and(eq(datasetGrants.datasetId, datasetId), eq(datasetGrants.userId, userId)))

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import { getDb, type Tx } from '@/db/client';
 import { teamMembers, users } from '@/db/schema';
-import { authorizeTeam, grantableTeamRoles, type TeamRole } from '@/lib/access';
+import { authorizeTeam, grantableTeamRoles, mayManageTeamMember, type TeamRole } from '@/lib/access';
 import { logActivity } from '@/lib/activity';
 import { AppError } from '@/lib/errors';
 import { assertInviteBudget, inviteEmails, type RecipientResult } from '@/lib/invitations';
@@ -60,7 +60,7 @@ export async function changeMemberRole(userId: string, teamId: string, memberId:
   await db.transaction(async (tx) => {
     const { owners, myRole } = await lockForChange(tx, userId, teamId, 'team.manage');
     const member = await lockMember(tx, teamId, memberId);
-    if (member.role === 'owner' && myRole !== 'owner') throw new AppError('FORBIDDEN', 'Only an owner can change an owner’s role.');
+    if (!mayManageTeamMember(myRole, member.role)) throw new AppError('FORBIDDEN', 'Only an owner can change an owner’s role.');
     if (!grantableTeamRoles(myRole).includes(role)) throw new AppError('FORBIDDEN', 'Only an owner can make someone an owner.');
     if (member.role === role) return;
     if (member.role === 'owner' && isLastOwner(owners, memberId)) throw lastOwner(memberId === userId);
@@ -80,7 +80,7 @@ export async function removeMember(userId: string, teamId: string, memberId: str
   await db.transaction(async (tx) => {
     const { owners, myRole } = await lockForChange(tx, userId, teamId, 'team.manage');
     const member = await lockMember(tx, teamId, memberId);
-    if (member.role === 'owner' && myRole !== 'owner') throw new AppError('FORBIDDEN', 'Only an owner can remove an owner.');
+    if (!mayManageTeamMember(myRole, member.role)) throw new AppError('FORBIDDEN', 'Only an owner can remove an owner.');
     if (isLastOwner(owners, memberId)) throw lastOwner(false);
     await deleteMembership(tx, teamId, memberId);
     await logActivity(tx, userId, { teamId }, 'member.removed', { email: member.email, role: member.role });

@@ -2,7 +2,7 @@ import 'server-only';
 import { and, count, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import { getDb, type Db, type Tx } from '@/db/client';
 import { datasetGrants, datasets, teamMembers, teams, users } from '@/db/schema';
-import { accessibleDatasets, authorizeTeam, canTeam, grantableTeamRoles, type DatasetRole, type GrantRole, type TeamRole } from '@/lib/access';
+import { accessibleDatasets, authorizeTeam, canTeam, grantableTeamRoles, mayManageTeamMember, type DatasetRole, type GrantRole, type TeamRole } from '@/lib/access';
 import { listActivityFor, logActivity, type ActivityItem } from '@/lib/activity';
 import { AppError, isUniqueViolation } from '@/lib/errors';
 import { listTargetInvitations, type ManagedInvitation } from '@/lib/invitations';
@@ -11,7 +11,7 @@ export { changeMemberRole, inviteToTeam, leaveTeam, removeMember } from './teams
 
 export type TeamSummary = { id: string; name: string; role: TeamRole; memberCount: number };
 
-export type TeamMember = { userId: string; name: string; email: string; role: TeamRole; joinedAt: Date; isMe: boolean };
+export type TeamMember = { userId: string; name: string; email: string; role: TeamRole; joinedAt: Date; isMe: boolean; manageable: boolean };
 
 export type TeamDataset = { id: string; name: string; ownerName: string; teamRole: GrantRole; myRole: DatasetRole };
 
@@ -107,14 +107,14 @@ export async function findTeamForSharer(db: Db | Tx, userId: string, name: strin
 }
 
 /** Members, by role (owners first) then email. Caller authorizes. */
-async function listMembers(db: Db, teamId: string, userId: string): Promise<TeamMember[]> {
+async function listMembers(db: Db, teamId: string, userId: string, myRole: TeamRole): Promise<TeamMember[]> {
   const rows = await db
     .select({ userId: users.id, name: users.name, email: users.email, role: teamMembers.role, joinedAt: teamMembers.createdAt })
     .from(teamMembers)
     .innerJoin(users, eq(users.id, teamMembers.userId))
     .where(eq(teamMembers.teamId, teamId))
     .orderBy(desc(teamMembers.role), users.email);
-  return rows.map((r) => ({ ...r, isMe: r.userId === userId }));
+  return rows.map((r) => ({ ...r, isMe: r.userId === userId, manageable: mayManageTeamMember(myRole, r.role) }));
 }
 
 /** Datasets with an active grant to the team, each as the viewing member can reach it (via lib/access.ts). */
@@ -136,7 +136,7 @@ export async function getTeamPage(userId: string, teamId: string): Promise<TeamP
   const { team, role } = await authorizeTeam(db, userId, teamId, 'team.view');
   const manage = canTeam(role, 'team.manage');
   const [members, teamDatasets, invitations, activity] = await Promise.all([
-    listMembers(db, teamId, userId),
+    listMembers(db, teamId, userId, role),
     listTeamDatasets(db, teamId, userId),
     manage ? listTargetInvitations(db, { kind: 'team', id: teamId }) : null,
     manage ? listActivityFor(db, { teamId }) : null,

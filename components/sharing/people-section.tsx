@@ -1,4 +1,4 @@
-import { can, grantableRoles } from '@/lib/access';
+import { can, grantableRoles, mayLeaveDataset } from '@/lib/access';
 import { listPeopleWithAccess } from '@/lib/grants';
 import { AccessList } from './access-list';
 import { SharePanel } from './share-panel';
@@ -19,8 +19,8 @@ export async function PeopleSection({ userId, dataset }: { userId: string; datas
         people={view.people}
         invitations={view.invitations}
         canManage={canManage}
-        isOwner={view.myRole === 'owner'}
-        canLeave={view.myRole !== 'owner' && dataset.directGrant}
+        isOwner={can(view.myRole, 'dataset.admin')}
+        canLeave={mayLeaveDataset(view.myRole) && dataset.directGrant}
       />
     </section>
   );

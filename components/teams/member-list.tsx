@@ -8,7 +8,7 @@ import { FormMessage } from '@/components/ui/field';
 import { TEAM_ROLE_LABELS } from '@/lib/validation/teams';
 
 type Role = keyof typeof TEAM_ROLE_LABELS;
-type Member = { userId: string; name: string; email: string; role: Role; isMe: boolean };
+type Member = { userId: string; name: string; email: string; role: Role; isMe: boolean; manageable: boolean };
 type Failure = { ok: false; formError?: string; fieldErrors?: Record<string, string> };
 const messageOf = (r: Failure) => r.formError ?? Object.values(r.fieldErrors ?? {})[0] ?? 'That did not work.';
 
@@ -16,13 +16,12 @@ const messageOf = (r: Failure) => r.formError ?? Object.values(r.fieldErrors ?? 
  * Members with their roles. Owners and admins get a role picker (applies at once) and a Remove button
  * per member they may touch: admins never touch owners; the server enforces the same rules.
  */
-export function MemberList({ teamId, teamName, members, myRole, offerableRoles }: { teamId: string; teamName: string; members: Member[]; myRole: Role; offerableRoles: Role[] }) {
+export function MemberList({ teamId, teamName, members, offerableRoles }: { teamId: string; teamName: string; members: Member[]; offerableRoles: Role[] }) {
   const [message, setMessage] = useState<{ text: string; tone: 'error' | 'info' }>();
   const [resetKey, setResetKey] = useState(0);
   const [removing, setRemoving] = useState<Member | null>(null);
   const [pending, startTransition] = useTransition();
-  const manage = offerableRoles.length > 0;
-  const mayTouch = (m: Member) => manage && (m.role !== 'owner' || myRole === 'owner');
+  const mayTouch = (m: Member) => m.manageable; // decided by lib/access.ts on the server
 
   const changeRole = (m: Member, role: Role) =>
     startTransition(async () => {

@@ -55,7 +55,7 @@ export default async function DatasetPage({ params, searchParams }: Props) {
         </section>
       )}
 
-      {d.role === 'owner' && (
+      {can(d.role, 'dataset.admin') && (
         <section aria-labelledby="settings-heading" className="rounded-xl border border-slate-200 bg-white p-5">
           <h2 id="settings-heading" className="mb-3 text-lg font-semibold">Dataset settings</h2>
           <DatasetSettings datasetId={d.id} name={d.name} readOnly={d.readOnly} />

@@ -38,7 +38,7 @@ export default async function TeamPage({ params }: Props) {
 
       <section aria-labelledby="members-heading" className={box}>
         <h2 id="members-heading" className="text-lg font-semibold">Members</h2>
-        <MemberList teamId={t.team.id} teamName={t.team.name} members={t.members} myRole={t.myRole} offerableRoles={t.offerableRoles} />
+        <MemberList teamId={t.team.id} teamName={t.team.name} members={t.members} offerableRoles={t.offerableRoles} />
       </section>
 
       {manage && (
