@@ -13,7 +13,7 @@ export default defineConfig({
   // read emails need the fake Resend API, and the no-email spec needs a server without RESEND_API_KEY.
   testIgnore: [
     ...(process.env.DATABASE_URL ? [] : ['**/invitation-expiry.spec.ts']),
-    ...(process.env.E2E_NO_EMAIL ? ['**/sharing.spec.ts', '**/teams.spec.ts', '**/security.spec.ts', '**/invitation-expiry.spec.ts'] : ['**/no-email.spec.ts']),
+    ...(process.env.E2E_NO_EMAIL ? ['**/sharing.spec.ts', '**/teams.spec.ts', '**/security.spec.ts', '**/invitation-expiry.spec.ts', '**/datasets.spec.ts'] : ['**/no-email.spec.ts']),
   ],
   fullyParallel: false,
   workers: 1,
