@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { InvitationRowActions } from '@/components/invitations/invitation-row-actions';
+import { InvitationResponse } from '@/components/invitations/invitation-response';
 import { requireUser } from '@/lib/auth/session';
 import { formatExpiry } from '@/lib/format';
 import { listMyInvitations } from '@/lib/invitations';
@@ -24,7 +24,7 @@ export default async function InvitationsPage() {
                   From {i.inviterName ?? 'someone'} ({i.inviterEmail ?? 'unknown'}) · <span className="capitalize">{i.role}</span> · expires {formatExpiry(i.expiresAt)}
                 </p>
               </div>
-              <InvitationRowActions invitationId={i.id} />
+              <InvitationResponse invitationId={i.id} />
             </li>
           ))}
         </ul>

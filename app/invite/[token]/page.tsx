@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { switchAccountAction } from './switch-account-action';
-import { InviteActions } from '@/components/invitations/invite-actions';
+import { InvitationResponse } from '@/components/invitations/invitation-response';
 import { buttonClass } from '@/components/ui/button';
 import { getCurrentUser } from '@/lib/auth/session';
 import { formatDateTime } from '@/lib/format';
@@ -79,7 +79,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   return (
     <Card title="You’re invited">
       {summary}
-      <InviteActions token={token} />
+      <InvitationResponse token={token} />
     </Card>
   );
 }
