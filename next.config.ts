@@ -18,7 +18,12 @@ const nextConfig: NextConfig = {
     return [
       { source: '/:path*', headers: securityHeaders },
       // Invitation links carry a secret token: never leak it through Referer.
-      { source: '/invite/:token*', headers: [{ key: 'Referrer-Policy', value: 'no-referrer' }] },
+      // Pages whose URL may carry a secret token (invitation, reset and verification links; log-in and
+      // sign-up returning to an invitation): never leak it through Referer.
+      ...['/invite/:token*', '/reset-password/:token*', '/verify-email/:token*', '/login', '/signup'].map((source) => ({
+        source,
+        headers: [{ key: 'Referrer-Policy', value: 'no-referrer' }],
+      })),
     ];
   },
 };

@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { isCrossSite } from '@/lib/http/origin';
 
 // Comfort and headers only: every page, action and route handler checks the session itself.
-const PUBLIC = [/^\/login$/, /^\/signup$/, /^\/invite\//];
+const PUBLIC = [/^\/login$/, /^\/signup(\/check-email)?$/, /^\/invite\//, /^\/forgot-password$/, /^\/reset-password\//, /^\/verify-email\//];
 const SESSION_COOKIES = ['authjs.session-token', '__Secure-authjs.session-token'];
 
 function contentSecurityPolicy(nonce: string): string {

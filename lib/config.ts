@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { trustedHops } from '@/lib/http/forwarding.mjs';
 
 /** Runtime configuration, read from the environment when asked (never at build time). */
 export const config = {
@@ -16,6 +17,10 @@ export const config = {
   },
   get emailFrom() {
     return process.env.EMAIL_FROM || 'Trove <trove@localhost>';
+  },
+  /** Reverse-proxy hops whose X-Forwarded-* headers are believed (TRUST_PROXY); 0 = none. */
+  get trustProxy() {
+    return trustedHops(process.env.TRUST_PROXY);
   },
   get maxUploadBytes() {
     const v = Number(process.env.MAX_UPLOAD_BYTES);

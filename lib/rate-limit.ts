@@ -31,3 +31,14 @@ export async function pruneRateEvents(): Promise<void> {
   const db = await getDb();
   await db.delete(rateEvents).where(lt(rateEvents.createdAt, new Date(Date.now() - 86_400_000)));
 }
+
+/**
+ * Counts one more event for the key if fewer than `limit` happened within the window; returns
+ * whether it was allowed. For soft limits (sign-ups, resends) where a rare race past the limit is harmless.
+ */
+export async function allowRateEvent(key: string, limit: number, windowMs: number): Promise<boolean> {
+  const { count } = await countRateEvents(key, windowMs);
+  if (count >= limit) return false;
+  await recordRateEvent(key);
+  return true;
+}

@@ -20,6 +20,9 @@ export function LoginForm({ callbackUrl, email }: { callbackUrl: string; email?:
       <FormMessage message={message} />
       <TextField label="Email" type="email" autoComplete="email" error={errors.email?.message} {...form.register('email')} />
       <TextField label="Password" type="password" autoComplete="current-password" error={errors.password?.message} {...form.register('password')} />
+      <p className="-mt-2 text-right text-sm">
+        <Link className="text-indigo-700 underline" href="/forgot-password">Forgot password?</Link>
+      </p>
       <Button type="submit" disabled={pending} className="w-full">
         {pending ? 'Logging in…' : 'Log in'}
       </Button>

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { logoutAction } from '@/app/(app)/actions';
 import { buttonClass } from '@/components/ui/button';
 
-export function Header({ user, pendingInvitations }: { user: { name: string; email: string }; pendingInvitations: number }) {
+export function Header({ user, pendingInvitations }: { user: { name: string; email: string; emailVerified: boolean }; pendingInvitations: number }) {
   const link = 'rounded-md px-2 py-1 text-sm font-medium text-slate-700 hover:bg-slate-100';
   return (
     <header className="border-b border-slate-200 bg-white">
@@ -24,6 +24,11 @@ export function Header({ user, pendingInvitations }: { user: { name: string; ema
           <Link href="/teams" className={link}>Teams</Link>
         </nav>
         <div className="ml-auto flex items-center gap-3 sm:ml-0">
+          {!user.emailVerified && (
+            <Link href="/account#email" className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900 hover:underline">
+              Verify your email
+            </Link>
+          )}
           <Link href="/account" className="max-w-[10rem] truncate text-sm text-slate-600 hover:underline" title={`${user.email}: account settings`}>{user.name}</Link>
           <form action={logoutAction}>
             <button type="submit" className={buttonClass('secondary', 'py-1')}>Log out</button>

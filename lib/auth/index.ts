@@ -5,8 +5,10 @@ import { headers } from 'next/headers';
 import { config } from '@/lib/config';
 import { loginSchema } from '@/lib/validation/auth';
 import { verifyCredentials } from '@/lib/users';
+import { clientIp } from './client-ip';
 import { getAuthSecret } from './secret';
 import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from './login-throttle';
+import { createSession, endSession, SESSION_MAX_AGE_S } from './sessions';
 
 /** Thrown from authorize when the email or address must wait; code carries the seconds. */
 export class LoginThrottled extends CredentialsSignin {
@@ -16,18 +18,12 @@ export class LoginThrottled extends CredentialsSignin {
   }
 }
 
-/** The client's address as the server saw it (first x-forwarded-for hop when behind a proxy). */
-export async function clientIp(): Promise<string | null> {
-  const h = await headers();
-  return h.get('x-forwarded-for')?.split(',')[0]?.trim() || h.get('x-real-ip') || null;
-}
-
 function buildConfig(): NextAuthConfig {
   return {
     secret: getAuthSecret(),
     trustHost: true,
     useSecureCookies: config.appUrl.startsWith('https://'),
-    session: { strategy: 'jwt', maxAge: 30 * 24 * 3600 },
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_S },
     pages: { signIn: '/login', error: '/login' },
     // A wrong password is an expected outcome, answered on the form; don't log a stack trace for each.
     logger: {
@@ -55,18 +51,26 @@ function buildConfig(): NextAuthConfig {
             return null;
           }
           await clearLoginFailures(email);
-          return { id: user.id, sv: user.sessionVersion };
+          // A server-side session per browser: log out deletes it, so a copied cookie dies with it.
+          const sid = await createSession(user.id, (await headers()).get('user-agent'));
+          return { id: user.id, sid };
         },
       }),
     ],
     callbacks: {
-      // The token carries the user id and session version only: roles always come from the database.
+      // The token carries the user id and the session id only: roles always come from the database.
       jwt({ token, user }) {
-        if (user) return { sub: user.id, sv: (user as { sv?: number }).sv ?? 0 };
-        return { sub: token.sub, sv: token.sv };
+        if (user) return { sub: user.id, sid: (user as { sid?: string }).sid };
+        return { sub: token.sub, sid: token.sid };
       },
       session({ session, token }) {
-        return { expires: session.expires, user: { id: String(token.sub ?? '') }, sv: Number(token.sv ?? -1) } as never;
+        return { expires: session.expires, user: { id: String(token.sub ?? '') }, sid: String(token.sid ?? '') } as never;
+      },
+    },
+    events: {
+      async signOut(message) {
+        const sid = 'token' in message ? message.token?.sid : undefined;
+        if (typeof sid === 'string') await endSession(sid);
       },
     },
   };

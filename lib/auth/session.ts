@@ -2,21 +2,22 @@ import 'server-only';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
-import { findSessionUser, type SessionUser } from '@/lib/users';
+import type { SessionUser } from '@/lib/users';
 import { auth } from './index';
 import { safeReturnPath } from './return-path';
+import { findSessionUser } from './sessions';
 
-/** The signed-in user, checked against the database on every request; null when anonymous. */
+/** The signed-in user, checked against the sessions table on every request; null when anonymous. */
 export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
-  let session: { user?: { id?: string }; sv?: number } | null;
+  let session: { user?: { id?: string }; sid?: string } | null;
   try {
     session = (await auth()) as typeof session;
   } catch {
     return null; // a malformed cookie is an anonymous visitor, never a 500
   }
   const id = session?.user?.id;
-  if (!id || typeof session?.sv !== 'number') return null;
-  return findSessionUser(id, session.sv);
+  if (!id || typeof session?.sid !== 'string') return null;
+  return findSessionUser(session.sid, id);
 });
 
 /** The signed-in user, or a redirect to /login that comes back to the page asked for. */

@@ -27,7 +27,15 @@ export type InvitationAcceptedEmail = {
   link: string;
 };
 
-export type EmailMessage = InvitationEmail | InvitationAcceptedEmail;
+/** Account emails: a single-use link (verify the address, reset the password) to the address itself. `link` holds a secret token: never log it. */
+export type AccountEmail = {
+  kind: 'verify-email' | 'reset-password' | 'signup-attempt';
+  name: string;
+  /** A path ("/verify-email/<token>", "/reset-password/<token>", "/forgot-password") or a full link under APP_URL. */
+  link: string;
+};
+
+export type EmailMessage = InvitationEmail | InvitationAcceptedEmail | AccountEmail;
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
 
@@ -59,4 +67,7 @@ export const emailMessageSchema = z.discriminatedUnion('kind', [
     targetName: name,
     link,
   }),
+  z.object({ kind: z.literal('verify-email'), name, link }),
+  z.object({ kind: z.literal('reset-password'), name, link }),
+  z.object({ kind: z.literal('signup-attempt'), name, link }),
 ]);

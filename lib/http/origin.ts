@@ -6,8 +6,10 @@ export function isCrossSite(h: Headers): boolean {
   const origin = h.get('origin');
   if (origin === null) return false; // same-origin GETs and non-browser clients send none
   if (origin === 'null') return true;
-  const host = h.get('x-forwarded-host') ?? h.get('host');
-  const proto = h.get('x-forwarded-proto') ?? 'http';
+  // Forwarding headers are a client's to forge unless a reverse proxy we trust (TRUST_PROXY) sets them.
+  const trusted = config.trustProxy > 0;
+  const host = (trusted && h.get('x-forwarded-host')) || h.get('host');
+  const proto = (trusted && h.get('x-forwarded-proto')) || 'http';
   const allowed = new Set([new URL(config.appUrl).origin]);
   if (host) {
     allowed.add(`${proto}://${host}`);

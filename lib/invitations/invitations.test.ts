@@ -177,7 +177,7 @@ describe('invitations', () => {
   it('lists pending invitations in the inbox, and decline removes them', async () => {
     const owner = await makeUser('Owner');
     const ds = await makeDataset(owner.id);
-    const invitee = await createUser({ name: 'Inbox', email: `inbox-${crypto.randomUUID().slice(0, 8)}@example.test`, password: 'password123' });
+    const invitee = await createUser({ name: 'Inbox', email: `inbox-${crypto.randomUUID().slice(0, 8)}@example.test`, password: 'password123', verified: true });
     await invite(owner, ds.id, invitee.email);
     const mine = await listMyInvitations(invitee);
     expect(mine).toHaveLength(1);

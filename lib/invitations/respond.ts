@@ -7,7 +7,7 @@ import { logActivity } from '@/lib/activity';
 import { enqueueEmail, isEmailConfigured, kickEmailWorker } from '@/lib/email';
 import { config } from '@/lib/config';
 import { AppError } from '@/lib/errors';
-import type { SessionUser } from '@/lib/users';
+import { markEmailVerified, type SessionUser } from '@/lib/users';
 import { grantFromInvitation, landingPath, targetColumns, targetOf, type InvitationTarget } from './targets';
 import { hashInvitationToken, isWellFormedToken } from './tokens';
 
@@ -78,6 +78,16 @@ export async function viewInvitation(token: string): Promise<InvitationView> {
 
 export type InvitationRef = { token: string } | { id: string };
 
+const UNVERIFIED = 'Verify your email address first: invitations are listed and answered here only for a proven address. The link in the invitation email works too.';
+
+/**
+ * Answering by id (the inbox) trusts the account's address, so it needs a verified one; a token was
+ * mailed to the invited address, so holding it is the proof.
+ */
+function assertMayUseRef(user: SessionUser, ref: InvitationRef): void {
+  if ('id' in ref && !user.emailVerified) throw new AppError('FORBIDDEN', UNVERIFIED);
+}
+
 function refWhere(ref: InvitationRef): SQL | null {
   if ('token' in ref) return isWellFormedToken(ref.token) ? eq(invitations.tokenHash, hashInvitationToken(ref.token)) : null;
   return /^[0-9a-f-]{36}$/i.test(ref.id) ? eq(invitations.id, ref.id) : null;
@@ -88,6 +98,7 @@ function refWhere(ref: InvitationRef): SQL | null {
  * pending (conditional UPDATE … RETURNING) and creates the grant (ON CONFLICT). Accepting again is a no-op.
  */
 export async function acceptInvitation(user: SessionUser, ref: InvitationRef): Promise<{ landing: string }> {
+  assertMayUseRef(user, ref);
   const where = refWhere(ref);
   if (!where) throw new AppError('NOT_FOUND', 'This invitation link is not valid.');
   const db = await getDb();
@@ -98,6 +109,8 @@ export async function acceptInvitation(user: SessionUser, ref: InvitationRef): P
       .where(and(where, eq(invitations.status, 'pending'), eq(invitations.email, user.email), gt(invitations.expiresAt, sql`now()`)))
       .returning({ id: invitations.id, role: invitations.role, datasetId: invitations.datasetId, teamId: invitations.teamId, invitedBy: invitations.invitedBy });
     if (!won) return null;
+    // The token was mailed to this address: accepting with it proves the address is the user's.
+    if ('token' in ref) await markEmailVerified(tx, user.id, user.email);
     const target = targetOf(won);
     await grantFromInvitation(tx, target, user.id, won.role, won.invitedBy);
     await logActivity(tx, user.id, targetColumns(target), 'invitation.accepted', { email: user.email, role: won.role });
@@ -134,6 +147,7 @@ async function notifyInviter(tx: Tx, inviterId: string | null, user: SessionUser
 
 /** Declines a pending invitation addressed to the user. */
 export async function declineInvitation(user: SessionUser, ref: InvitationRef): Promise<void> {
+  assertMayUseRef(user, ref);
   const where = refWhere(ref);
   if (!where) throw new AppError('NOT_FOUND', 'This invitation link is not valid.');
   const db = await getDb();
@@ -148,8 +162,9 @@ export async function declineInvitation(user: SessionUser, ref: InvitationRef): 
   });
 }
 
-/** The user's pending, unexpired invitations, newest first (for /invitations). */
+/** The user's pending, unexpired invitations, newest first (for /invitations); none until the address is verified. */
 export async function listMyInvitations(user: SessionUser) {
+  if (!user.emailVerified) return [];
   const rows = await summaryQuery(and(eq(invitations.email, user.email), eq(invitations.status, 'pending'), gt(invitations.expiresAt, sql`now()`))!);
   return rows
     .sort((a, b) => b.expiresAt.getTime() - a.expiresAt.getTime())
@@ -166,6 +181,7 @@ export async function listMyInvitations(user: SessionUser) {
 
 /** Count for the header's Invitations link. */
 export async function countMyInvitations(user: SessionUser): Promise<number> {
+  if (!user.emailVerified) return 0;
   const db = await getDb();
   const [row] = await db
     .select({ n: count() })

@@ -9,9 +9,9 @@ export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}-${crypto.randomUUID().slice(0, 12)}@example.test`;
 }
 
-/** A fresh user with a known password. */
-export async function makeUser(name = 'Test User') {
-  return createUser({ name, email: uniqueEmail(name.split(' ')[0].toLowerCase()), password: 'correct horse battery' });
+/** A fresh user with a known password; its address counts as verified unless `verified: false`. */
+export async function makeUser(name = 'Test User', opts: { verified?: boolean; email?: string } = {}) {
+  return createUser({ name, email: opts.email ?? uniqueEmail(name.split(' ')[0].toLowerCase()), password: 'correct horse battery', verified: opts.verified ?? true });
 }
 
 

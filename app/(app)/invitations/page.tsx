@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
+import { ResendVerificationButton } from '@/components/account/resend-verification-button';
 import { InvitationResponse } from '@/components/invitations/invitation-response';
+import { isEmailConfigured } from '@/lib/email';
 import { requireUser } from '@/lib/auth/session';
 import { formatExpiry } from '@/lib/format';
 import { listMyInvitations } from '@/lib/invitations';
@@ -12,7 +14,20 @@ export default async function InvitationsPage() {
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Invitations</h1>
-      {items.length === 0 ? (
+      {!user.emailVerified ? (
+        <div className="space-y-3 rounded-xl border border-amber-200 bg-amber-50 p-6 text-amber-950">
+          <p className="font-medium">Verify your email address to see invitations sent to it.</p>
+          <p className="text-sm">
+            Anyone can type an address when signing up, so Trove lists invitations for {user.email} only once you prove it is yours. The link in an invitation email
+            works without this step.
+          </p>
+          {isEmailConfigured() ? (
+            <ResendVerificationButton />
+          ) : (
+            <p className="text-sm">This server cannot send email, so ask the operator to verify your address, or open the invitation link you were sent.</p>
+          )}
+        </div>
+      ) : items.length === 0 ? (
         <p className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">No pending invitations. When someone shares a dataset or a team with {user.email}, it shows up here.</p>
       ) : (
         <ul className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white" aria-label="Pending invitations">

@@ -4,7 +4,8 @@ import { SignupForm } from '@/components/auth/signup-form';
 import { safeReturnPath } from '@/lib/auth/return-path';
 import { getCurrentUser } from '@/lib/auth/session';
 
-export const metadata: Metadata = { title: 'Sign up' };
+// The return path may be an invitation link carrying its token: never leak it through Referer.
+export const metadata: Metadata = { title: 'Sign up', referrer: 'no-referrer' };
 
 export default async function SignupPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const sp = await searchParams;
