@@ -22,7 +22,7 @@ async function joinThroughInvitation(browser: Browser, email: string, link: stri
   await page.getByRole('textbox', { name: 'Email' }).fill(email);
   await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('button', { name: 'Accept invitation' }).click();
+  // Signing up from the link with the invited address accepts in the same step (no second click).
   await expect(page.getByRole('heading', { name: teamName, level: 1 })).toBeVisible();
   return { context, page };
 }

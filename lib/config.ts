@@ -22,6 +22,11 @@ export const config = {
   get trustProxy() {
     return trustedHops(process.env.TRUST_PROXY);
   },
+  /** Sign-ups accepted per client address per hour (SIGNUPS_PER_HOUR). */
+  get signupsPerHour() {
+    const v = Number(process.env.SIGNUPS_PER_HOUR);
+    return Number.isInteger(v) && v > 0 ? v : 10;
+  },
   get maxUploadBytes() {
     const v = Number(process.env.MAX_UPLOAD_BYTES);
     return Number.isFinite(v) && v > 0 ? v : 5 * 1024 ** 3;

@@ -1,19 +1,44 @@
 // `npm start`: build once if there is no production build, then serve it on PORT (default 3000).
-import { spawn, spawnSync } from 'node:child_process';
+// A small Node HTTP server sits ahead of Next so the client's address comes from the socket (or from
+// trusted proxies only, TRUST_PROXY) and forged forwarding headers never reach the app.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import { applyForwarding, trustedHops } from '../lib/http/forwarding.mjs';
 
 process.env.NEXT_TELEMETRY_DISABLED = '1';
-const next = 'node_modules/next/dist/bin/next';
+process.env.NODE_ENV = 'production';
 
 const distDir = process.env.NEXT_DIST_DIR || '.next';
 if (!fs.existsSync(`${distDir}/BUILD_ID`)) {
   console.log('Trove: no production build yet, building (about a minute)…');
-  const build = spawnSync(process.execPath, [next, 'build'], { stdio: 'inherit' });
+  const build = spawnSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const args = [next, 'start', '-p', process.env.PORT || '3000'];
-if (process.env.HOSTNAME) args.push('-H', process.env.HOSTNAME);
-const child = spawn(process.execPath, args, { stdio: 'inherit' });
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+const port = Number(process.env.PORT || 3000);
+const hostname = process.env.HOSTNAME || undefined;
+const hops = trustedHops(process.env.TRUST_PROXY);
+
+const { default: next } = await import('next');
+const app = next({ dev: false, hostname: hostname ?? 'localhost', port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = http.createServer((req, res) => {
+  applyForwarding(req, hops);
+  handle(req, res);
+});
+server.listen(port, hostname, () => {
+  console.log(`Trove: ready on http://${hostname ?? 'localhost'}:${port}${hops ? ` (trusting ${hops} proxy hop${hops === 1 ? '' : 's'})` : ''}`);
+});
+
+// SIGTERM/SIGINT: stop accepting, let in-flight requests finish, then exit (lib/server-lifecycle.ts
+// hooks process.exit to hand back email leases and close the database first).
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.once(sig, () => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 25_000).unref();
+  });
+}

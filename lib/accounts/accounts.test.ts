@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { accountTokens, emailOutbox, users } from '@/db/schema';
+import { accountTokens, emailOutbox } from '@/db/schema';
 import { getDatasetAccess } from '@/lib/access';
 import { createSession, endOtherSessions, endSession, findSessionUser, listUserSessions } from '@/lib/auth/sessions';
 import { acceptInvitation, countMyInvitations, declineInvitation, listMyInvitations, viewInvitation } from '@/lib/invitations';

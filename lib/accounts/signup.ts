@@ -1,5 +1,6 @@
 import 'server-only';
 import { getDb } from '@/db/client';
+import { config } from '@/lib/config';
 import { enqueueEmail, isEmailConfigured, kickEmailWorker } from '@/lib/email';
 import { AppError } from '@/lib/errors';
 import { acceptInvitation, viewInvitation } from '@/lib/invitations';
@@ -7,8 +8,6 @@ import { allowRateEvent } from '@/lib/rate-limit';
 import { burnPasswordCheck, createUser, findUserByEmail } from '@/lib/users';
 import { issueAccountToken } from './tokens';
 import { queueVerificationEmail } from './verification';
-
-const SIGNUPS_PER_HOUR_PER_ADDRESS = 10;
 
 export type SignupOutcome =
   /** The same answer for a new account and for an address that has one: "check your email". */
@@ -23,7 +22,7 @@ export type SignupOutcome =
  * proves the address: the account is created verified and the invitation accepted in the same step.
  */
 export async function signUp(input: { name: string; email: string; password: string }, opts: { ip: string | null; inviteToken?: string }): Promise<SignupOutcome> {
-  if (opts.ip && !(await allowRateEvent(`signup:ip:${opts.ip}`, SIGNUPS_PER_HOUR_PER_ADDRESS, 3_600_000))) {
+  if (opts.ip && !(await allowRateEvent(`signup:ip:${opts.ip}`, config.signupsPerHour, 3_600_000))) {
     throw new AppError('RATE_LIMITED', 'Too many sign-ups from your network. Try again in an hour.');
   }
   const invited = opts.inviteToken ? await viewInvitation(opts.inviteToken) : null;
