@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
 import { expect, test } from '@playwright/test';
 import { logOut, PASSWORD, signUp, uniqueEmail } from './fixtures/users';
 
@@ -143,4 +145,36 @@ test('repeated failed logins for one email are slowed down, even with the right 
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page.getByTestId('form-message')).toHaveText(/^Too many failed attempts\. Try again in \d+ seconds\.$/);
   await expect(page).toHaveURL(/\/login/);
+});
+
+/** One HTTP exchange from a chosen loopback source address (a "client" other than the browser's). */
+function fromAddress(localAddress: string, url: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const req = http.request(url, { method: opts.method ?? 'GET', headers: opts.headers, localAddress }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+test('a rotating X-Forwarded-For does not dodge the per-address login throttle (no TRUST_PROXY)', async ({ baseURL }) => {
+  // Its own loopback source address, so the throttle it triggers touches no other test.
+  const source = `127.0.${Math.floor(Math.random() * 200) + 20}.${Math.floor(Math.random() * 200) + 20}`;
+  const csrf = await fromAddress(source, `${baseURL}/api/auth/csrf`);
+  const cookie = (csrf.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]).join('; ');
+  const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
+  const attempt = (i: number) =>
+    fromAddress(source, `${baseURL}/api/auth/callback/credentials`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, 'x-forwarded-for': `10.9.${i}.${i}` },
+      body: new URLSearchParams({ email: `spray-${i}-${crypto.randomUUID().slice(0, 6)}@example.test`, password: 'wrong password', csrfToken }).toString(),
+    });
+  const outcomes: string[] = [];
+  for (let i = 0; i < 25; i++) outcomes.push(String((await attempt(i)).headers.location ?? ''));
+  // Each address gets 20 free failures; after that the answer says to wait, whatever the header claims.
+  expect(outcomes.slice(0, 20).every((l) => !l.includes('throttled'))).toBe(true);
+  expect(outcomes.slice(21).every((l) => /code=throttled%3A\d+|code=throttled:\d+/.test(l))).toBe(true);
 });

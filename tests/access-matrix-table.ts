@@ -52,6 +52,13 @@ export const ENDPOINTS: Record<string, Spec> = {
   'action signupAction': { public: 'sign up' },
   'action logoutAction': { public: 'log out' },
   'action switchAccountAction': { public: 'log out and return to the invitation' },
+  'page /signup/check-email': { public: 'the one screen after every sign-up (e2e auth.spec, accounts.spec)' },
+  'page /forgot-password': { public: 'reset request form; the same answer for any address (lib/accounts tests, e2e accounts.spec)' },
+  'page /reset-password/[token]': { public: 'shows a reset form to whoever holds the mailed link, changes nothing (lib/accounts tests)' },
+  'page /verify-email/[token]': { public: 'shows a verify button to whoever holds the mailed link, changes nothing (lib/accounts tests)' },
+  'action forgotPasswordAction': { public: 'mails a reset link to the address, if it has an account' },
+  'action resetPasswordAction': { public: 'the token is the authority (single use, 1 h)' },
+  'action verifyEmailAction': { public: 'the token is the authority (single use, 24 h)' },
 
   // Signed-in areas that are about the user themself.
   'page /datasets': { run: page(() => import('@/app/(app)/datasets/page'), () => ({})), expect: anyUser() },
@@ -64,6 +71,10 @@ export const ENDPOINTS: Record<string, Spec> = {
     run: async () => (await import('@/app/(app)/account/actions')).changePasswordAction({ currentPassword: 'correct horse battery', newPassword: 'correct horse battery' }),
     expect: anyUser(),
   },
+  'action renameUserAction': { run: async () => (await import('@/app/(app)/account/actions')).renameUserAction({ name: 'Same Name' }), expect: anyUser() },
+  // The matrix's actors have verified addresses: each is told so (an unverified one gets a link: lib/accounts tests).
+  'action resendVerificationAction': { run: async () => (await import('@/app/(app)/account/actions')).resendVerificationAction({}), expect: each((a) => (a === 'anonymous' ? 'login' : 'code CONFLICT')) },
+  'action logoutOtherSessionsAction': { run: async () => (await import('@/app/(app)/account/actions')).logoutOtherSessionsAction({}), expect: anyUser() },
   'action createDatasetAction': { run: async () => (await import('@/app/(app)/datasets/new/actions')).createDatasetAction({ name: `m-${crypto.randomUUID()}`, description: '' }), expect: anyUser() },
   'action createTeamAction': { run: async () => (await import('@/app/(app)/teams/actions')).createTeamAction({ name: `m-${crypto.randomUUID()}` }), expect: anyUser() },
 

@@ -8,7 +8,7 @@ import { acceptInvitation, countMyInvitations, declineInvitation, listMyInvitati
 import { shareDataset } from '@/lib/sharing';
 import { makeDataset, makeUser, uniqueEmail } from '@/lib/testing/factories';
 import { findUserByEmail, verifyCredentials, type SessionUser } from '@/lib/users';
-import { changePassword, createPasswordResetLink, requestPasswordReset, resendVerificationEmail, resetPassword, signUp, verifyEmailWithToken } from './index';
+import { changePassword, createPasswordResetLink, requestPasswordReset, resendVerificationEmail, resetPassword, signUp, verifyEmailByOperator, verifyEmailWithToken } from './index';
 
 const PASSWORD = 'correct horse battery';
 const sent: string[] = [];
@@ -268,5 +268,16 @@ describe('sessions', () => {
     expect(await findSessionUser(s.sessionId!, user.id)).toBeNull();
     expect(await verifyCredentials(user.email, PASSWORD)).toBeNull();
     expect(await verifyCredentials(user.email, 'new password 1')).toMatchObject({ id: user.id });
+  });
+});
+
+describe('operator commands without email', () => {
+  it('verify-email marks the address verified (once) and says when there is no account', async () => {
+    const email = uniqueEmail('op');
+    await signUpAs(email);
+    expect(await verifyEmailByOperator(email)).toBe('verified');
+    expect((await findUserByEmail(email))!.emailVerified).toBe(true);
+    expect(await verifyEmailByOperator(email)).toBe('already-verified');
+    expect(await verifyEmailByOperator(uniqueEmail('none'))).toBe('no-account');
   });
 });

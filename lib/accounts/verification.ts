@@ -3,7 +3,7 @@ import { getDb, type Db, type Tx } from '@/db/client';
 import { enqueueEmail, isEmailConfigured, kickEmailWorker } from '@/lib/email';
 import { AppError } from '@/lib/errors';
 import { allowRateEvent } from '@/lib/rate-limit';
-import { markEmailVerified, type SessionUser } from '@/lib/users';
+import { findUserByEmail, markEmailVerified, type SessionUser } from '@/lib/users';
 import { consumeAccountToken, inspectAccountToken, issueAccountToken } from './tokens';
 
 const RESENDS_PER_HOUR = 5;
@@ -45,4 +45,13 @@ export async function verifyEmailWithToken(token: string): Promise<{ email: stri
   if (state === 'expired') throw new AppError('EXPIRED', 'This verification link has expired. Log in and send yourself a new one.');
   if (state === 'used') throw new AppError('CONFLICT', 'This verification link was already used. Log in to continue.');
   throw new AppError('NOT_FOUND', 'This verification link is not valid. Log in and send yourself a new one.');
+}
+
+/** For the operator (`npm run trove -- verify-email`): marks an account's address verified by hand. */
+export async function verifyEmailByOperator(email: string): Promise<'verified' | 'already-verified' | 'no-account'> {
+  const user = await findUserByEmail(email);
+  if (!user) return 'no-account';
+  if (user.emailVerified) return 'already-verified';
+  await markEmailVerified(await getDb(), user.id, user.email);
+  return 'verified';
 }
