@@ -37,15 +37,15 @@ test('upload, browse, download, create folder, rename, delete; strangers get 404
   await expect(section.getByRole('status').filter({ hasText: 'Uploads finished. 2 uploaded.' })).toBeVisible();
   await expect(section.getByRole('link', { name: 'photos', exact: true })).toBeVisible();
 
-  // Download by clicking: the same bytes, the file's name.
-  const [download] = await Promise.all([page.waitForEvent('download'), section.getByRole('link', { name: 'alpha.txt', exact: true }).click()]);
+  // Download from the row: the same bytes, the file's name.
+  const [download] = await Promise.all([page.waitForEvent('download'), section.getByRole('link', { name: 'Download alpha.txt', exact: true }).click()]);
   expect(download.suggestedFilename()).toBe('alpha.txt');
   expect(fs.readFileSync((await download.path())!)).toEqual(alpha);
-  const [download2] = await Promise.all([page.waitForEvent('download'), section.getByRole('link', { name: unicodeName, exact: true }).click()]);
+  const [download2] = await Promise.all([page.waitForEvent('download'), section.getByRole('link', { name: `Download ${unicodeName}`, exact: true }).click()]);
   expect(download2.suggestedFilename()).toBe(unicodeName);
 
   // Headers and ranges, with the page's session.
-  const href = (await section.getByRole('link', { name: 'alpha.txt', exact: true }).getAttribute('href'))!;
+  const href = (await section.getByRole('link', { name: 'Download alpha.txt', exact: true }).getAttribute('href'))!;
   const full = await page.request.get(href);
   expect(full.status()).toBe(200);
   expect(full.headers()['content-disposition']).toBe(`attachment; filename="alpha.txt"; filename*=UTF-8''alpha.txt`);

@@ -1,10 +1,11 @@
 import Link from 'next/link';
 import { folderHref } from './urls';
 
-/** Dataset › folder › sub-folder; the current folder is marked aria-current. */
-export function Breadcrumb({ datasetId, datasetName, path }: { datasetId: string; datasetName: string; path: string }) {
+/** Dataset › folder › sub-folder (› file, on a file's page); the last one is marked aria-current. */
+export function Breadcrumb({ datasetId, datasetName, path, file }: { datasetId: string; datasetName: string; path: string; file?: { name: string; href: string } }) {
   const parts = path ? path.split('/') : [];
   const crumbs = [{ label: datasetName, href: folderHref(datasetId, '') }, ...parts.map((p, i) => ({ label: p, href: folderHref(datasetId, parts.slice(0, i + 1).join('/')) }))];
+  if (file) crumbs.push({ label: file.name, href: file.href });
   return (
     <nav aria-label="Breadcrumb" className="text-sm">
       <ol className="flex flex-wrap items-center gap-1 text-slate-600">

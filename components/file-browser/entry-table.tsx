@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import { formatBytes, formatDateTime } from '@/lib/format';
 import { EntryDialogs, type DialogState } from './entry-dialogs';
 import { EntryIcon } from './entry-icon';
-import { fileUrl, folderHref } from './urls';
+import { filePageHref, fileUrl, folderHref } from './urls';
 
 export type EntryRow = { name: string; path: string; kind: 'file' | 'folder'; size: number; updatedAt: string; items: number | null };
 type SortKey = 'name' | 'size' | 'modified';
@@ -64,7 +64,13 @@ export function EntryTable({ datasetId, rows, canManage }: { datasetId: string; 
                   {e.kind === 'folder' ? (
                     <Link href={folderHref(datasetId, e.path)} className="min-w-0 break-all font-medium text-indigo-700 hover:underline">{e.name}</Link>
                   ) : (
-                    <a href={fileUrl(datasetId, e.path)} download className="min-w-0 break-all text-indigo-700 hover:underline">{e.name}</a>
+                    <>
+                      <Link href={filePageHref(datasetId, e.path)} className="min-w-0 break-all text-indigo-700 hover:underline">{e.name}</Link>
+                      <a href={fileUrl(datasetId, e.path)} download className="ml-auto shrink-0 rounded px-1.5 py-0.5 text-slate-500 hover:bg-slate-100 hover:text-slate-800" title="Download">
+                        <span aria-hidden="true">↓</span>
+                        <span className="sr-only">Download {e.name}</span>
+                      </a>
+                    </>
                   )}
                 </div>
                 {/* On a phone the size and date columns fold in under the name. */}

@@ -7,3 +7,8 @@ export function fileUrl(datasetId: string, path: string): string {
 export function folderHref(datasetId: string, path: string): string {
   return path ? `/datasets/${datasetId}?path=${encodeURIComponent(path)}` : `/datasets/${datasetId}`;
 }
+
+/** A file's own page (its preview). */
+export function filePageHref(datasetId: string, path: string): string {
+  return `/datasets/${datasetId}/files/${path.split('/').map(encodeURIComponent).join('/')}`;
+}

@@ -6,15 +6,21 @@ import { DescriptionEditor } from '@/components/datasets/description-editor';
 import { PeopleSection } from '@/components/sharing/people-section';
 import { FileBrowserSection } from '@/components/file-browser/file-browser-section';
 import { can } from '@/lib/access';
-import { requireUser } from '@/lib/auth/session';
+import { getCurrentUser, requireUser } from '@/lib/auth/session';
 import { orNotFound } from '@/lib/http/pages';
 import { getDatasetDetails, listDatasetActivity } from '@/lib/datasets';
 import { formatBytes } from '@/lib/format';
+import { readDatasetReadme } from '@/lib/previews';
+import { MarkdownView } from '@/components/previews/markdown-view';
 
 type Props = { params: Promise<{ datasetId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: 'Dataset' };
+// The tab names the dataset ("pets-5k-v2 · Trove"); a stranger's tab says only "Dataset".
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const user = await getCurrentUser();
+  const { datasetId } = await params;
+  const d = user ? await getDatasetDetails(user.id, datasetId).catch(() => null) : null;
+  return { title: d?.name ?? 'Dataset' };
 }
 
 export default async function DatasetPage({ params, searchParams }: Props) {
@@ -24,6 +30,8 @@ export default async function DatasetPage({ params, searchParams }: Props) {
   const path = typeof sp.path === 'string' ? sp.path : '';
   const d = await orNotFound(getDatasetDetails(user.id, datasetId));
   const activity = can(d.role, 'access.manage') ? await listDatasetActivity(user.id, datasetId) : null;
+  // The dataset card: README.md at the root, shown on the top folder's view.
+  const readme = path ? null : await readDatasetReadme(user.id, datasetId);
 
   return (
     <div className="space-y-8">
@@ -43,6 +51,14 @@ export default async function DatasetPage({ params, searchParams }: Props) {
         )}
         <DescriptionEditor datasetId={d.id} description={d.description} editable={can(d.role, 'dataset.describe')} />
       </section>
+
+      {readme && (
+        <section aria-labelledby="readme-heading" className="rounded-xl border border-slate-200 bg-white p-5">
+          <h2 id="readme-heading" className="mb-3 text-sm font-medium text-slate-500">README.md</h2>
+          <MarkdownView text={readme.text} datasetId={d.id} />
+          {readme.truncated && <p className="mt-3 text-sm text-slate-500">Only the beginning of README.md is shown here.</p>}
+        </section>
+      )}
 
       <FileBrowserSection userId={user.id} datasetId={d.id} datasetName={d.name} path={path} role={d.role} readOnly={d.readOnly} />
 
