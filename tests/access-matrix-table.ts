@@ -86,6 +86,7 @@ export const ENDPOINTS: Record<string, Spec> = {
 
   // A dataset: PRODUCT §2.
   'page /datasets/[datasetId]': { run: page(() => import('@/app/(app)/datasets/[datasetId]/page'), (fx) => ({ datasetId: fx.datasetId })), expect: dataset('viewer') },
+  'page /datasets/[datasetId]/files/[...path]': { run: page(() => import('@/app/(app)/datasets/[datasetId]/files/[...path]/page'), (fx) => ({ datasetId: fx.datasetId, path: ['a.txt'] }) as never), expect: dataset('viewer') },
   'GET /api/datasets/[datasetId]/files/[[...path]]': {
     run: async (fx) => (await files()).GET(new Request(fileUrl(fx, 'a.txt')), { params: Promise.resolve({ datasetId: fx.datasetId, path: ['a.txt'] }) }),
     expect: dataset('viewer'),
