@@ -3,3 +3,4 @@ export { viewInvitation, acceptInvitation, declineInvitation, listMyInvitations,
 export { listTargetInvitations, manageInvitation, type ManagedInvitation } from './manage';
 export { type InvitationTarget } from './targets';
 export { hashInvitationToken, newInvitationToken, INVITATION_TTL_MS } from './tokens';
+export { revokeInvitationsBeyondAuthority } from './authority';
