@@ -4,7 +4,7 @@ import { datasetGrants } from '@/db/schema';
 import { authorizeDataset, grantableRoles, type GrantRole } from '@/lib/access';
 import { logActivity } from '@/lib/activity';
 import { AppError } from '@/lib/errors';
-import { assertInviteBudget, inviteEmails, type RecipientResult } from '@/lib/invitations';
+import { inviteEmails, type RecipientResult } from '@/lib/invitations';
 import { findTeamForSharer } from '@/lib/teams';
 import type { SessionUser } from '@/lib/users';
 import { emailField } from '@/lib/validation/common';
@@ -32,10 +32,9 @@ export async function shareDataset(user: SessionUser, datasetId: string, input: 
       else results.set(r, { recipient: r, status: 'not a valid email' });
     } else teamNames.push(r);
   }
-  await assertInviteBudget(user.id, emails.length);
-
-  for (const name of teamNames) results.set(name, await shareWithTeam(user.id, datasetId, name, input.role));
+  // Emails first: they reserve the hourly budget, and past it nothing at all is done.
   for (const res of await inviteEmails(user, { kind: 'dataset', id: datasetId }, emails, input.role, input.message)) results.set(res.recipient, res);
+  for (const name of teamNames) results.set(name, await shareWithTeam(user.id, datasetId, name, input.role));
   return recipients.map((r) => results.get(r) ?? { recipient: r, status: 'not a valid email' });
 }
 

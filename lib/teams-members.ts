@@ -5,7 +5,7 @@ import { datasetGrants, invitations, teamMembers, users } from '@/db/schema';
 import { authorizeTeam, grantableTeamRoles, mayManageTeamMember, type TeamRole } from '@/lib/access';
 import { logActivity } from '@/lib/activity';
 import { AppError } from '@/lib/errors';
-import { assertInviteBudget, inviteEmails, revokeInvitationsBeyondAuthority, type RecipientResult } from '@/lib/invitations';
+import { inviteEmails, revokeInvitationsBeyondAuthority, type RecipientResult } from '@/lib/invitations';
 import type { SessionUser } from '@/lib/users';
 import { parseRecipients } from '@/lib/validation/teams';
 
@@ -128,7 +128,6 @@ export async function inviteToTeam(user: SessionUser, teamId: string, recipients
   const parsed = parseRecipients(recipients);
   if (parsed.length === 0) throw new AppError('INVALID', 'Enter at least one email address.', 'recipients');
   const valid = parsed.flatMap((p) => (p.email ? [p.email] : []));
-  await assertInviteBudget(user.id, valid.length);
   const sent = valid.length ? await inviteEmails(user, { kind: 'team', id: teamId }, valid, role, '') : [];
   const byEmail = new Map(sent.map((r) => [r.recipient, r]));
   return parsed.map((p) => (p.email ? (byEmail.get(p.email) ?? { recipient: p.recipient, status: 'not a valid email' }) : { recipient: p.recipient, status: 'not a valid email' }));

@@ -10,7 +10,7 @@ import type { RecipientResult } from '@/lib/invitations/send';
 import { shareSchema, type ShareInput } from '@/lib/validation/sharing';
 
 const ROLE_LABELS = { viewer: 'Viewer', editor: 'Editor', manager: 'Manager' } as const;
-const GOOD = new Set(['invited', 'shared with team', 'already invited (invitation re-sent)']);
+const GOOD = new Set(['invited', 'shared with team', 'already invited (invitation re-sent)', 'already invited']);
 
 /** The Share button and its dialog: bulk invite by email or share with a team, with one result line per recipient. */
 export function SharePanel({ datasetId, datasetName, roles }: { datasetId: string; datasetName: string; roles: (keyof typeof ROLE_LABELS)[] }) {
