@@ -6,6 +6,7 @@ import { accessibleDatasets, authorizeTeam, canTeam, grantableTeamRoles, mayMana
 import { listActivityFor, logActivity, type ActivityItem } from '@/lib/activity';
 import { AppError, isUniqueViolation } from '@/lib/errors';
 import { listTargetInvitations, type ManagedInvitation } from '@/lib/invitations';
+import { hasUnsafeChars } from '@/lib/validation/common';
 
 export { changeMemberRole, inviteToTeam, leaveTeam, removeMember } from './teams-members';
 
@@ -96,7 +97,8 @@ export async function deleteTeam(userId: string, teamId: string, confirmName: st
 /** A team with this name (case-insensitive) that the user belongs to, in any role; for the share panel. */
 export async function findTeamForSharer(db: Db | Tx, userId: string, name: string): Promise<{ id: string; name: string } | null> {
   const wanted = name.trim();
-  if (!wanted) return null;
+  // A name with NUL or control characters names no team (and PostgreSQL would refuse NUL outright).
+  if (!wanted || hasUnsafeChars(wanted)) return null;
   const [row] = await db
     .select({ id: teams.id, name: teams.name })
     .from(teams)
