@@ -44,6 +44,7 @@ async function shareWithTeam(userId: string, datasetId: string, name: string, ro
     const { dataset } = await authorizeDataset(tx, userId, datasetId, 'access.manage');
     const team = await findTeamForSharer(tx, userId, name);
     if (!team) return { recipient: name, status: 'no such team' };
+    if (team === 'ambiguous') return { recipient: name, status: 'several of your teams have this name' };
     const inserted = await tx
       .insert(datasetGrants)
       .values({ datasetId, teamId: team.id, role, grantedBy: userId })

@@ -23,6 +23,7 @@ export type RecipientStatus =
   | 'already invited'
   | 'not a valid email'
   | 'no such team'
+  | 'several of your teams have this name'
   | "that's you";
 
 /** One line of the share panel's result; `link` only when email is not configured (for the inviter to pass on). */
