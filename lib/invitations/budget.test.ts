@@ -1,13 +1,14 @@
 /**
- * Issue 9, findings 3 and 5 (and reliability item 4, second half): every email an action causes spends
+ * Issue 9, findings 3 and 5, and reliability item 4: every email an action causes spends
  * the inviter's hourly budget, reserved atomically; one email per recipient per cooldown; a re-invite
- * only refreshes an invitation the re-inviter could have created, and within the cooldown changes nothing.
+ * only refreshes an invitation the re-inviter could have created, and within the cooldown changes nothing;
+ * a resubmitted share form returns its first result.
  */
 import crypto from 'node:crypto';
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { emailOutbox, invitations, rateEvents, teamMembers } from '@/db/schema';
+import { emailOutbox, invitations, rateEvents, shareRequests, teamMembers } from '@/db/schema';
 import { recordRateEvent } from '@/lib/rate-limit';
 import { shareDataset } from '@/lib/sharing';
 import { createTeam, inviteToTeam } from '@/lib/teams';
@@ -149,5 +150,50 @@ describe('re-inviting a pending address', () => {
     expect(after.tokenHash).not.toBe(before.tokenHash);
     expect(await emailsTo(to)).toBe(2);
     expect(await budgetUsed(owner.id)).toBe(2);
+  });
+});
+
+describe('a resubmitted share form (reliability item 4)', () => {
+  it('the same form sent twice returns the first result, and shares, mails and spends once', async () => {
+    const owner = await makeUser('Owner');
+    const ds = await makeDataset(owner.id);
+    const to = [uniqueEmail('r1'), uniqueEmail('r2')];
+    const form = { recipients: to.join(' '), role: 'viewer' as const, message: '', requestId: crypto.randomUUID() };
+    const first = await shareDataset(owner, ds.id, form);
+    const second = await shareDataset(owner, ds.id, form);
+    expect(first.map((r) => r.status)).toEqual(['invited', 'invited']);
+    expect(second).toEqual(first);
+    for (const t of to) expect(await emailsTo(t)).toBe(1);
+    expect(await budgetUsed(owner.id)).toBe(2);
+  });
+
+  it('attack: resubmitting after a crash part-way keeps the committed invitations’ first links and mails nobody twice', async () => {
+    delete process.env.RESEND_API_KEY; // links come back, so the first ones can be checked
+    const owner = await makeUser('Owner');
+    const ds = await makeDataset(owner.id);
+    const to = Array.from({ length: 5 }, () => uniqueEmail('crash'));
+    const requestId = crypto.randomUUID();
+    // The first submission claimed its id, committed three invitations, then the process died.
+    const db = await getDb();
+    await db.insert(shareRequests).values({ userId: owner.id, requestId, datasetId: ds.id });
+    const committed = await shareDataset(owner, ds.id, { recipients: to.slice(0, 3).join(' '), role: 'viewer', message: '' });
+    const again = await shareDataset(owner, ds.id, { recipients: to.join(' '), role: 'viewer', message: '', requestId });
+    expect(again.map((r) => r.status)).toEqual(['already invited', 'already invited', 'already invited', 'invited', 'invited']);
+    for (const c of committed) expect((await viewInvitation(c.link!.split('/invite/')[1])).state).toBe('pending');
+    expect(await budgetUsed(owner.id)).toBe(5);
+  });
+
+  it('a request id is the user’s own and one dataset’s', async () => {
+    const owner = await makeUser('Owner');
+    const other = await makeUser('Other');
+    const ds = await makeDataset(owner.id);
+    const ds2 = await makeDataset(owner.id);
+    const theirs = await makeDataset(other.id);
+    const requestId = crypto.randomUUID();
+    const mine = await shareDataset(owner, ds.id, { recipients: uniqueEmail('a'), role: 'viewer', message: '', requestId });
+    const b = uniqueEmail('b');
+    expect(await shareDataset(other, theirs.id, { recipients: b, role: 'viewer', message: '', requestId })).toEqual([{ recipient: b, status: 'invited' }]);
+    expect(mine[0].status).toBe('invited');
+    await expect(shareDataset(owner, ds2.id, { recipients: uniqueEmail('c'), role: 'viewer', message: '', requestId })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 });

@@ -10,6 +10,8 @@ export const shareSchema = z.object({
   recipients: multilineText('Recipients', 20_000).min(1, 'Enter at least one email address or team name.'),
   role: grantRoleField,
   message: multilineText('Message', 500).default(''),
+  // The form's idempotency key: a resubmission of the same form returns the first result.
+  requestId: uuidField.optional(),
 });
 export type ShareInput = z.input<typeof shareSchema>;
 
