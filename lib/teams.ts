@@ -5,7 +5,7 @@ import { datasetGrants, datasets, teamMembers, teams, users } from '@/db/schema'
 import { accessibleDatasets, authorizeTeam, canTeam, grantableTeamRoles, mayManageTeamMember, type DatasetRole, type GrantRole, type TeamRole } from '@/lib/access';
 import { listActivityFor, logActivity, type ActivityItem } from '@/lib/activity';
 import { AppError, isUniqueViolation } from '@/lib/errors';
-import { listTargetInvitations, type ManagedInvitation } from '@/lib/invitations';
+import { listTargetInvitations, revokeInvitationsBeyondAuthority, type ManagedInvitation } from '@/lib/invitations';
 import { hasUnsafeChars } from '@/lib/validation/common';
 
 export { changeMemberRole, inviteToTeam, leaveTeam, removeMember } from './teams-members';
@@ -95,6 +95,8 @@ export async function deleteTeam(userId: string, teamId: string, confirmName: st
     const granted = await tx.select({ datasetId: datasetGrants.datasetId }).from(datasetGrants).where(eq(datasetGrants.teamId, teamId));
     for (const g of granted) await logActivity(tx, userId, { datasetId: g.datasetId }, 'grant.removed', { team: team.name, reason: 'team deleted' });
     await tx.delete(teams).where(eq(teams.id, teamId));
+    // Members who managed a dataset through the team may have invited people they can no longer invite.
+    for (const g of granted) await revokeInvitationsBeyondAuthority(tx, userId, { kind: 'dataset', id: g.datasetId });
   });
 }
 

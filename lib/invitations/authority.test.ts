@@ -10,7 +10,7 @@ import { activityEvents, datasetGrants, invitations, teamMembers } from '@/db/sc
 import { getDatasetAccess } from '@/lib/access';
 import { changeGrantRole, removeGrant } from '@/lib/grants';
 import { shareDataset } from '@/lib/sharing';
-import { changeMemberRole, createTeam, inviteToTeam, removeMember } from '@/lib/teams';
+import { changeMemberRole, createTeam, deleteTeam, inviteToTeam, removeMember } from '@/lib/teams';
 import { grantAccess, makeDataset, makeUser, uniqueEmail } from '@/lib/testing/factories';
 import { acceptInvitation } from './index';
 
@@ -141,6 +141,21 @@ describe('pending invitations do not outlive the inviter’s authority (finding 
     const email = uniqueEmail('viateam');
     expect((await shareDataset(member, ds.id, { recipients: email, role: 'manager', message: '' }))[0].status).toBe('invited');
     await removeMember(owner.id, teamId, member.id);
+    expect(await statusOf({ datasetId: ds.id }, email)).toBe('revoked');
+  });
+
+  it('deleting a team revokes the invitations its members sent on the strength of its manager grant', async () => {
+    const owner = await makeUser('Owner');
+    const ds = await makeDataset(owner.id);
+    const member = await makeUser('Member');
+    const teamName = `Team ${crypto.randomUUID().slice(0, 8)}`;
+    const { id: teamId } = await createTeam(owner.id, teamName);
+    const db = await getDb();
+    await db.insert(teamMembers).values({ teamId, userId: member.id, role: 'member' });
+    await db.insert(datasetGrants).values({ datasetId: ds.id, teamId, role: 'manager' });
+    const email = uniqueEmail('viadeleted');
+    await shareDataset(member, ds.id, { recipients: email, role: 'editor', message: '' });
+    await deleteTeam(owner.id, teamId, teamName);
     expect(await statusOf({ datasetId: ds.id }, email)).toBe('revoked');
   });
 });
