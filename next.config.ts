@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import { API_CSP } from './lib/http/request-checks';
 
 // Headers for every response, including route handlers outside proxy.ts (uploads, downloads).
 // Pages also get a nonce-based CSP from proxy.ts.
@@ -8,8 +9,14 @@ const securityHeaders = [
   { key: 'X-Frame-Options', value: 'DENY' },
 ];
 
+// Keep in step with ACTION_BODY_LIMIT_BYTES in lib/http/request-checks.ts (proxy.ts answers 413 above it).
+const ACTION_BODY_LIMIT = '1mb';
+
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // No next/image in the app: the optimizer endpoint (/_next/image) stays off rather than fetch on request.
+  images: { unoptimized: true },
+  experimental: { serverActions: { bodySizeLimit: ACTION_BODY_LIMIT } },
   // Separate build directories let several checkouts' builds run side by side (tests, CI).
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // PGlite loads its WASM and data files from its own package directory; argon2 is native.
@@ -17,6 +24,9 @@ const nextConfig: NextConfig = {
   async headers() {
     return [
       { source: '/:path*', headers: securityHeaders },
+      // Pages get a nonce CSP from proxy.ts; route handlers' HTML (Auth.js's pages, 404s) gets a strict one.
+      // Not the file route: it sends its own `sandbox` policy, and Next keeps the first value set.
+      { source: '/api/:path((?!datasets/[^/]+/files(?:/|$)).*)', headers: [{ key: 'Content-Security-Policy', value: API_CSP }] },
       // Invitation links carry a secret token: never leak it through Referer.
       // Pages whose URL may carry a secret token (invitation, reset and verification links; log-in and
       // sign-up returning to an invitation): never leak it through Referer.

@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { isCrossSite } from '@/lib/http/origin';
+import { API_CSP, ACTION_BODY_LIMIT_BYTES, hasMalformedPathEncoding, isOversizedActionPost } from '@/lib/http/request-checks';
 
 // Comfort and headers only: every page, action and route handler checks the session itself.
 const PUBLIC = [/^\/login$/, /^\/signup(\/check-email)?$/, /^\/invite\//, /^\/forgot-password$/, /^\/reset-password\//, /^\/verify-email\//];
@@ -21,11 +22,25 @@ function contentSecurityPolicy(nonce: string): string {
   ].join('; ');
 }
 
+/** A refusal the proxy answers itself, readable and with the headers pages get. */
+function refuse(status: number, message: string, api: boolean): NextResponse {
+  const headers = { 'Content-Security-Policy': API_CSP, 'Cache-Control': 'no-store' };
+  return api ? NextResponse.json({ error: message }, { status, headers }) : new NextResponse(message, { status, headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' } });
+}
+
 export function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  const api = pathname.startsWith('/api/');
   if (request.method !== 'GET' && request.method !== 'HEAD' && isCrossSite(request.headers)) {
     return new NextResponse('Cross-site request refused.', { status: 403 });
   }
-  const { pathname, search } = request.nextUrl;
+  if (hasMalformedPathEncoding(pathname)) return refuse(400, 'Bad request: the address is not valid URL encoding.', api);
+  if (isOversizedActionPost(request.method, request.headers)) {
+    return refuse(413, `That is too much data for one request (at most ${ACTION_BODY_LIMIT_BYTES / 1024 / 1024} MB). Nothing was saved.`, api);
+  }
+  // Route handlers reach the proxy only for the checks above; their CSP comes from next.config.ts.
+  if (api) return NextResponse.next();
+
   const anonymous = !SESSION_COOKIES.some((c) => request.cookies.has(c));
   if (anonymous && request.method === 'GET' && pathname !== '/' && !PUBLIC.some((r) => r.test(pathname))) {
     const url = new URL('/login', request.url);
@@ -43,7 +58,22 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+// Bodies never pass through the proxy under /api: it buffers and silently truncates them past 10 MB
+// (uploads). So route handlers are matched only without a body (GET, HEAD, DELETE…), or when the path
+// is plainly malformed — a % not followed by two hex digits, an encoded surrogate (%ED%A0…%ED%BF), or a
+// byte that never starts UTF-8 (%C0, %C1, %F5…%FF) — and is refused before any body is read. (Subtler
+// invalid UTF-8 in an upload's path, e.g. a lone %80, still meets Next's own bare 500.) Next reads this
+// config statically: literals only.
 export const config = {
-  // Route handlers (uploads above all: the proxy would truncate large bodies) and static files stay out.
-  matcher: ['/((?!api/|_next/static|_next/image|favicon.ico|robots.txt).*)'],
+  matcher: [
+    '/((?!api/|_next/static|favicon.ico|robots.txt).*)',
+    {
+      source: '/api/:path*',
+      missing: [
+        { type: 'header', key: 'content-length' },
+        { type: 'header', key: 'transfer-encoding' },
+      ],
+    },
+    '/api/:path(.*(?:%(?:[^0-9A-Fa-f]|[0-9A-Fa-f][^0-9A-Fa-f]|[0-9A-Fa-f]?$)|%[Ee][Dd]%[AaBb][0-9A-Fa-f]|%[Cc][01]|%[Ff][5-9A-Fa-f]).*)',
+  ],
 };

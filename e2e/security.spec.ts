@@ -67,3 +67,47 @@ test("a viewer's page and RSC payload hold no pending invitee emails or token ma
   }
   await viewerContext.close();
 });
+
+// Issue 9, finding 7: Next answered these with a bare `500 text/plain` (no security headers), or 500 for a 413.
+test('malformed percent-encoding and oversized action bodies get a readable 4xx with the usual headers', async ({ page }) => {
+  await signUp(page, 'Mal Formed');
+  const url = await createDataset(page, `Encoding ${Date.now()}`);
+  const id = new URL(url).pathname.split('/')[2];
+  const expectRefusal = async (res: Awaited<ReturnType<typeof page.request.get>>, what: string, status: number, text: RegExp) => {
+    expect(res.status(), what).toBe(status);
+    expect(res.headers()['content-security-policy'], what).toContain("frame-ancestors 'none'");
+    expect(res.headers()['x-content-type-options'], what).toBe('nosniff');
+    expect(await res.text(), what).toMatch(text);
+  };
+  for (const path of ['/datasets/%ZZ', '/invite/%ZZ', '/teams/%ED%A0%80', '/api/datasets/%ZZ/files/x', `/api/datasets/${id}/files/%ED%A0%80`]) {
+    await expectRefusal(await page.request.get(path, { maxRedirects: 0 }), `GET ${path}`, 400, /not valid URL encoding/);
+  }
+  for (const name of ['%ZZ', '%ED%A0%80', 'a%C0%AF']) {
+    const path = `/api/datasets/${id}/files/${name}`;
+    await expectRefusal(await page.request.put(path, { data: 'bytes' }), `PUT ${path}`, 400, /not valid URL encoding/);
+  }
+  const big = await page.request.post('/datasets/new', { headers: { 'Next-Action': '00', 'Content-Type': 'text/plain;charset=UTF-8' }, data: 'x'.repeat(3_000_000) });
+  await expectRefusal(big, 'a 3 MB server-action body', 413, /too much data/);
+});
+
+test('attack (issue 9, finding 2): dot segments in callbackUrl do not redirect a logged-in user off site', async ({ page, baseURL }) => {
+  await signUp(page, 'Rhea Redirect');
+  for (const target of ['/login?callbackUrl=/.//evil.example/phish', '/login?callbackUrl=/x/..//evil.example/', '/signup?callbackUrl=/.//evil.example/phish']) {
+    const res = await page.request.get(target, { maxRedirects: 0 });
+    expect(res.status(), target).toBe(307);
+    expect(res.headers()['location'], target).toBe('/datasets');
+    await page.goto(target);
+    expect(new URL(page.url()).host, target).toBe(new URL(baseURL!).host);
+  }
+});
+
+test('unused and framework endpoints: /_next/image is off; HTML under /api (404s, Auth.js pages) carries a CSP', async ({ page, request }) => {
+  await signUp(page, 'Ima Image');
+  const image = await page.request.get('/_next/image?url=%2Ficon.svg&w=64&q=75', { maxRedirects: 0 });
+  expect(image.status()).toBe(404);
+  expect(image.headers()['content-type'] ?? '').not.toMatch(/^image\//);
+  for (const path of ['/api/no-such-endpoint', '/api/auth/signout']) {
+    const res = await request.get(path, { maxRedirects: 0 });
+    expect(res.headers()['content-security-policy'], path).toContain("default-src 'none'");
+  }
+});

@@ -3,7 +3,7 @@ import { headers } from 'next/headers';
 import { unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
 import { getCurrentUser } from '@/lib/auth/session';
-import { AppError, type ErrorCode } from '@/lib/errors';
+import { AppError, isBadValueError, type ErrorCode } from '@/lib/errors';
 import { isCrossSite } from '@/lib/http/origin';
 import type { SessionUser } from '@/lib/users';
 
@@ -27,6 +27,11 @@ export function toFailure(err: unknown): ActionFailure {
   unstable_rethrow(err); // redirect() and notFound() must reach Next
   if (err instanceof AppError) {
     return err.field ? { ok: false, code: err.code, fieldErrors: { [err.field]: err.message } } : { ok: false, code: err.code, formError: err.message };
+  }
+  if (isBadValueError(err)) {
+    // Logged without the query and its parameters (they can hold what the user typed, tokens included).
+    console.error('action refused a value the database would not take:', (err as { code?: string }).code);
+    return { ok: false, code: 'INVALID', formError: 'Some of what you entered contains characters or values that are not allowed.' };
   }
   console.error('action failed:', err);
   return { ok: false, formError: GENERIC };

@@ -6,6 +6,7 @@ import { accessibleDatasets, authorizeDataset, getDatasetAccess, type DatasetRol
 import { listActivityFor, logActivity } from '@/lib/activity';
 import { AppError, isUniqueViolation } from '@/lib/errors';
 import { getDatasetStats, listStorageKeys, statsForDatasets, type DatasetStats } from '@/lib/files';
+import { hasUnsafeChars } from '@/lib/validation/common';
 import type { InventoryFilter } from '@/lib/validation/datasets';
 
 export const PAGE_SIZE = 50;
@@ -24,6 +25,8 @@ const nameTaken = () => new AppError('CONFLICT', 'You already have a dataset wit
 
 /** The datasets a user can access (owned, shared directly, shared via a team), newest update first, 50 a page. */
 export async function listDatasetsForUser(userId: string, opts: { filter: InventoryFilter; q: string; page: number }) {
+  // PostgreSQL refuses NUL in text (22021): say so rather than fail.
+  if (hasUnsafeChars(opts.q)) throw new AppError('INVALID', 'The search contains characters that are not allowed.', 'q');
   const db = await getDb();
   const conditions = [
     opts.filter === 'owned' ? eq(datasets.ownerId, userId) : undefined,

@@ -38,3 +38,15 @@ export function isUniqueViolation(err: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * True for PostgreSQL's complaints about a value rather than about us: NUL or invalid bytes in text
+ * (22021, 22P05), a malformed literal (22P02), an out-of-range date or number (22007, 22008, 22003).
+ * Input checks should have refused these first; this keeps a missed one a 4xx instead of a 500.
+ */
+export function isBadValueError(err: unknown): boolean {
+  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.code === 'string' && ['22021', '22P05', '22P02', '22007', '22008', '22003'].includes(e.code)) return true;
+  }
+  return false;
+}

@@ -1,11 +1,11 @@
 import 'server-only';
-import { and, eq, isNotNull, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { getDb, type Tx } from '@/db/client';
 import { datasetGrants, datasets, teams, users } from '@/db/schema';
 import { authorizeDataset, can, mayLeaveDataset, type DatasetRole, type GrantRole } from '@/lib/access';
 import { logActivity } from '@/lib/activity';
 import { AppError, isUniqueViolation } from '@/lib/errors';
-import { listTargetInvitations, type ManagedInvitation } from '@/lib/invitations';
+import { listTargetInvitations, revokeInvitationsBeyondAuthority, type ManagedInvitation } from '@/lib/invitations';
 
 export type PersonWithAccess = {
   grantId: string;
@@ -72,6 +72,8 @@ async function changeGrant(
     await logActivity(tx, userId, { datasetId }, action, { ...(g.email ? { email: g.email } : { team: g.team }), ...detail });
     // The team's own log shows what was shared with it, too.
     if (g.teamId) await logActivity(tx, userId, { teamId: g.teamId }, `team.${action}`, { dataset: dataset.name, ...detail });
+    // Whoever was lowered or removed (a user, or a team's members) may have invited people above their new role.
+    await revokeInvitationsBeyondAuthority(tx, userId, { kind: 'dataset', id: datasetId });
   });
 }
 
@@ -112,10 +114,11 @@ export async function leaveDataset(userId: string, datasetId: string): Promise<v
       .returning({ id: datasetGrants.id });
     if (gone.length === 0) throw new AppError('INVALID', 'You have access through a team; ask a team admin to remove you from the team.');
     await logActivity(tx, userId, { datasetId }, 'grant.left');
+    await revokeInvitationsBeyondAuthority(tx, userId, { kind: 'dataset', id: datasetId }, [userId]);
   });
 }
 
-/** Owner: hands the dataset to a user who has a direct grant; the previous owner becomes a manager. */
+/** Owner: hands the dataset to a user with an active direct grant (an expired one counts for nothing); the previous owner becomes a manager. */
 export async function transferOwnership(userId: string, datasetId: string, grantId: string): Promise<void> {
   const db = await getDb();
   try {
@@ -125,7 +128,15 @@ export async function transferOwnership(userId: string, datasetId: string, grant
         .select({ userId: datasetGrants.userId, email: users.email })
         .from(datasetGrants)
         .innerJoin(users, eq(users.id, datasetGrants.userId))
-        .where(and(eq(datasetGrants.id, grantId), eq(datasetGrants.datasetId, datasetId), isNotNull(datasetGrants.userId), isNull(datasetGrants.teamId)));
+        .where(
+          and(
+            eq(datasetGrants.id, grantId),
+            eq(datasetGrants.datasetId, datasetId),
+            isNotNull(datasetGrants.userId),
+            isNull(datasetGrants.teamId),
+            or(isNull(datasetGrants.expiresAt), gt(datasetGrants.expiresAt, sql`now()`)),
+          ),
+        );
       if (!g?.userId) throw new AppError('NOT_FOUND', 'Choose a person who has access to this dataset.');
       await tx.delete(datasetGrants).where(eq(datasetGrants.id, grantId));
       await tx.update(datasets).set({ ownerId: g.userId, updatedAt: new Date() }).where(eq(datasets.id, datasetId));

@@ -1,6 +1,6 @@
 import 'server-only';
-import { and, count, eq, gt, lt, max } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import { and, count, eq, gt, inArray, lt, max, sql } from 'drizzle-orm';
+import { getDb, type Tx } from '@/db/client';
 import { rateEvents } from '@/db/schema';
 
 /** Counts events for a key in the database, so limits hold across processes. */
@@ -18,6 +18,30 @@ export async function countRateEvents(key: string, windowMs: number): Promise<{ 
     .from(rateEvents)
     .where(and(eq(rateEvents.key, key), gt(rateEvents.createdAt, since)));
   return { count: Number(row?.count ?? 0), latest: row?.latest ? new Date(row.latest) : null };
+}
+
+/**
+ * Atomically spends `n` units of a key's budget (`limit` per `windowMs`) inside the caller's transaction:
+ * a per-key advisory lock (held until the transaction ends) serialises concurrent spenders, so parallel
+ * requests cannot each see the same remaining budget. Returns the ids of the recorded events (to refund
+ * what goes unused), or null — recording nothing — when the budget would be exceeded.
+ */
+export async function spendRateBudget(tx: Tx, key: string, n: number, limit: number, windowMs: number): Promise<{ ids: number[]; used: number } | { ids: null; used: number }> {
+  if (n === 0) return { ids: [], used: 0 };
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`rate:${key}`}, 0))`);
+  const since = new Date(Date.now() - windowMs);
+  const [row] = await tx.select({ count: count() }).from(rateEvents).where(and(eq(rateEvents.key, key), gt(rateEvents.createdAt, since)));
+  const used = Number(row?.count ?? 0);
+  if (used + n > limit) return { ids: null, used };
+  const rows = await tx.insert(rateEvents).values(Array.from({ length: n }, () => ({ key }))).returning({ id: rateEvents.id });
+  return { ids: rows.map((r) => r.id), used: used + n };
+}
+
+/** Gives back budget spent by spendRateBudget that went unused. */
+export async function refundRateEvents(ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  const db = await getDb();
+  await db.delete(rateEvents).where(inArray(rateEvents.id, ids));
 }
 
 /** Forgets a key's events (a successful login clears its failures). */

@@ -1,11 +1,11 @@
 import 'server-only';
 import { and, eq } from 'drizzle-orm';
 import { getDb, type Tx } from '@/db/client';
-import { teamMembers, users } from '@/db/schema';
+import { datasetGrants, invitations, teamMembers, users } from '@/db/schema';
 import { authorizeTeam, grantableTeamRoles, mayManageTeamMember, type TeamRole } from '@/lib/access';
 import { logActivity } from '@/lib/activity';
 import { AppError } from '@/lib/errors';
-import { assertInviteBudget, inviteEmails, type RecipientResult } from '@/lib/invitations';
+import { inviteEmails, revokeInvitationsBeyondAuthority, type RecipientResult } from '@/lib/invitations';
 import type { SessionUser } from '@/lib/users';
 import { parseRecipients } from '@/lib/validation/teams';
 
@@ -66,7 +66,22 @@ export async function changeMemberRole(userId: string, teamId: string, memberId:
     if (member.role === 'owner' && isLastOwner(owners, memberId)) throw lastOwner(memberId === userId);
     await tx.update(teamMembers).set({ role }).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, memberId)));
     await logActivity(tx, userId, { teamId }, 'member.role_changed', { email: member.email, role });
+    await revokeTheirInvitations(tx, userId, teamId, memberId);
   });
+}
+
+/**
+ * A member who was demoted, removed or left may have invited people above what they may now offer:
+ * to the team itself, or to datasets they managed through the team's grant. Those invitations are revoked.
+ */
+async function revokeTheirInvitations(tx: Tx, actorId: string, teamId: string, memberId: string) {
+  await revokeInvitationsBeyondAuthority(tx, actorId, { kind: 'team', id: teamId }, [memberId]);
+  const viaTeam = await tx
+    .selectDistinct({ datasetId: datasetGrants.datasetId })
+    .from(invitations)
+    .innerJoin(datasetGrants, and(eq(datasetGrants.datasetId, invitations.datasetId), eq(datasetGrants.teamId, teamId)))
+    .where(and(eq(invitations.invitedBy, memberId), eq(invitations.status, 'pending')));
+  for (const d of viaTeam) await revokeInvitationsBeyondAuthority(tx, actorId, { kind: 'dataset', id: d.datasetId }, [memberId]);
 }
 
 async function deleteMembership(tx: Tx, teamId: string, memberId: string) {
@@ -84,6 +99,7 @@ export async function removeMember(userId: string, teamId: string, memberId: str
     if (isLastOwner(owners, memberId)) throw lastOwner(false);
     await deleteMembership(tx, teamId, memberId);
     await logActivity(tx, userId, { teamId }, 'member.removed', { email: member.email, role: member.role });
+    await revokeTheirInvitations(tx, userId, teamId, memberId);
   });
 }
 
@@ -96,6 +112,7 @@ export async function leaveTeam(userId: string, teamId: string): Promise<void> {
     if (isLastOwner(owners, userId)) throw lastOwner(true);
     await deleteMembership(tx, teamId, userId);
     await logActivity(tx, userId, { teamId }, 'member.left', { email: me.email, role: me.role });
+    await revokeTheirInvitations(tx, userId, teamId, userId);
   });
 }
 
@@ -111,7 +128,6 @@ export async function inviteToTeam(user: SessionUser, teamId: string, recipients
   const parsed = parseRecipients(recipients);
   if (parsed.length === 0) throw new AppError('INVALID', 'Enter at least one email address.', 'recipients');
   const valid = parsed.flatMap((p) => (p.email ? [p.email] : []));
-  await assertInviteBudget(user.id, valid.length);
   const sent = valid.length ? await inviteEmails(user, { kind: 'team', id: teamId }, valid, role, '') : [];
   const byEmail = new Map(sent.map((r) => [r.recipient, r]));
   return parsed.map((p) => (p.email ? (byEmail.get(p.email) ?? { recipient: p.recipient, status: 'not a valid email' }) : { recipient: p.recipient, status: 'not a valid email' }));

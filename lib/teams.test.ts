@@ -53,21 +53,50 @@ async function actions(teamId: string) {
 }
 
 describe('teams', () => {
-  it('creates a team owned by its creator and refuses a duplicate name in any case', async () => {
+  it('creates a team owned by its creator and refuses a name the creator already uses, in any case', async () => {
     const ada = await makeUser('Ada');
-    const bob = await makeUser('Bob');
     const name = uniqueName('Vision Lab');
     const { id } = await createTeam(ada.id, name);
     expect(await listTeamsForUser(ada.id)).toEqual([{ id, name, role: 'owner', memberCount: 1 }]);
-    await expect(createTeam(bob.id, name.toUpperCase())).rejects.toMatchObject({ code: 'CONFLICT', field: 'name' });
-    expect(await listTeamsForUser(bob.id)).toEqual([]);
+    await expect(createTeam(ada.id, name.toUpperCase())).rejects.toMatchObject({ code: 'CONFLICT', field: 'name', message: expect.stringMatching(/You already created/) });
     expect((await actions(id)).map((a) => a.action)).toEqual(['team.created']);
 
-    const other = await createTeam(bob.id, uniqueName('Other'));
+    const other = await createTeam(ada.id, uniqueName('Other'));
     await expect(renameTeam(ada.id, id, name.toLowerCase())).resolves.toBeUndefined(); // its own name, other case
-    const otherName = (await getTeamPage(bob.id, other.id)).team.name;
+    const otherName = (await getTeamPage(ada.id, other.id)).team.name;
     await expect(renameTeam(ada.id, id, otherName)).rejects.toMatchObject({ code: 'CONFLICT', field: 'name' });
     expect((await actions(id)).some((a) => a.action === 'team.renamed')).toBe(true);
+  });
+
+  it('attack (issue 9): creating or renaming a team reveals nothing about other people’s private team names', async () => {
+    const ada = await makeUser('Ada');
+    const bob = await makeUser('Bob');
+    const secret = uniqueName('Secret Acquisition');
+    const secret2 = uniqueName('Secret Layoffs');
+    await createTeam(ada.id, secret);
+    await createTeam(ada.id, secret2);
+    const { id } = await createTeam(bob.id, secret.toUpperCase());
+    expect(await listTeamsForUser(bob.id)).toEqual([{ id, name: secret.toUpperCase(), role: 'owner', memberCount: 1 }]);
+    const probe = await createTeam(bob.id, uniqueName('Probe'));
+    await expect(renameTeam(bob.id, probe.id, secret2.toLowerCase())).resolves.toBeUndefined();
+  });
+
+  it('shares with the sharer’s own team when two of their teams have one name; otherwise says it is ambiguous', async () => {
+    const ada = await makeUser('Ada');
+    const bob = await makeUser('Bob');
+    const cy = await makeUser('Cy');
+    const name = uniqueName('Same');
+    const adas = await createTeam(ada.id, name);
+    const bobs = await createTeam(bob.id, name);
+    const cys = await createTeam(cy.id, name);
+    const db = await getDb();
+    await db.insert(teamMembers).values([{ teamId: bobs.id, userId: ada.id, role: 'member' }, { teamId: bobs.id, userId: cy.id, role: 'member' }]);
+    expect(await findTeamForSharer(db, ada.id, name)).toEqual({ id: adas.id, name });
+    await db.delete(teamMembers).where(and(eq(teamMembers.teamId, cys.id), eq(teamMembers.userId, cy.id)));
+    await db.insert(teamMembers).values({ teamId: adas.id, userId: cy.id, role: 'member' });
+    expect(await findTeamForSharer(db, cy.id, name)).toBe('ambiguous');
+    const ds = await makeDataset(cy.id);
+    expect(await shareDataset(cy, ds.id, { recipients: name, role: 'viewer', message: '' })).toEqual([{ recipient: name, status: 'several of your teams have this name' }]);
   });
 
   it('finds a team by name for a member only', async () => {

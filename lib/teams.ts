@@ -5,7 +5,8 @@ import { datasetGrants, datasets, teamMembers, teams, users } from '@/db/schema'
 import { accessibleDatasets, authorizeTeam, canTeam, grantableTeamRoles, mayManageTeamMember, type DatasetRole, type GrantRole, type TeamRole } from '@/lib/access';
 import { listActivityFor, logActivity, type ActivityItem } from '@/lib/activity';
 import { AppError, isUniqueViolation } from '@/lib/errors';
-import { listTargetInvitations, type ManagedInvitation } from '@/lib/invitations';
+import { listTargetInvitations, revokeInvitationsBeyondAuthority, type ManagedInvitation } from '@/lib/invitations';
+import { hasUnsafeChars } from '@/lib/validation/common';
 
 export { changeMemberRole, inviteToTeam, leaveTeam, removeMember } from './teams-members';
 
@@ -25,7 +26,9 @@ export type TeamPage = {
   activity: ActivityItem[] | null; // owners and admins only
 };
 
-const nameTaken = () => new AppError('CONFLICT', 'A team with this name already exists. Choose another name.', 'name');
+// Names are unique per creator: the message never says anything about other people's teams.
+const nameTaken = (mine: boolean) =>
+  new AppError('CONFLICT', mine ? 'You already created a team with this name. Choose another name.' : 'This team’s creator already has a team with this name. Choose another name.', 'name');
 
 /** The teams the user belongs to, with their role and member count, by name. */
 export async function listTeamsForUser(userId: string): Promise<TeamSummary[]> {
@@ -45,34 +48,36 @@ export async function listTeamsForUser(userId: string): Promise<TeamSummary[]> {
   return rows.map((r) => ({ ...r, memberCount: Number(r.memberCount) }));
 }
 
-/** Creates a team owned by its creator; a name already used in the installation (any case) → field error. */
+/** Creates a team owned by its creator; a name the creator already uses for a team (any case) → field error. */
 export async function createTeam(userId: string, name: string): Promise<{ id: string }> {
   const db = await getDb();
   try {
     return await db.transaction(async (tx) => {
-      const [team] = await tx.insert(teams).values({ name }).returning({ id: teams.id });
+      const [team] = await tx.insert(teams).values({ name, createdBy: userId }).returning({ id: teams.id });
       await tx.insert(teamMembers).values({ teamId: team.id, userId, role: 'owner' });
       await logActivity(tx, userId, { teamId: team.id }, 'team.created', { name });
       return team;
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw nameTaken();
+    if (isUniqueViolation(err)) throw nameTaken(true);
     throw err;
   }
 }
 
-/** Owners: renames the team (unique across the installation, case-insensitively). */
+/** Owners: renames the team (unique among its creator's teams, case-insensitively). */
 export async function renameTeam(userId: string, teamId: string, name: string): Promise<void> {
   const db = await getDb();
+  let creator: string | null = null;
   try {
     await db.transaction(async (tx) => {
       const { team } = await authorizeTeam(tx, userId, teamId, 'team.admin');
+      creator = team.createdBy;
       if (team.name === name) return;
       await tx.update(teams).set({ name }).where(eq(teams.id, teamId));
       await logActivity(tx, userId, { teamId }, 'team.renamed', { from: team.name, to: name });
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw nameTaken();
+    if (isUniqueViolation(err)) throw nameTaken(creator === userId);
     throw err;
   }
 }
@@ -90,20 +95,29 @@ export async function deleteTeam(userId: string, teamId: string, confirmName: st
     const granted = await tx.select({ datasetId: datasetGrants.datasetId }).from(datasetGrants).where(eq(datasetGrants.teamId, teamId));
     for (const g of granted) await logActivity(tx, userId, { datasetId: g.datasetId }, 'grant.removed', { team: team.name, reason: 'team deleted' });
     await tx.delete(teams).where(eq(teams.id, teamId));
+    // Members who managed a dataset through the team may have invited people they can no longer invite.
+    for (const g of granted) await revokeInvitationsBeyondAuthority(tx, userId, { kind: 'dataset', id: g.datasetId });
   });
 }
 
-/** A team with this name (case-insensitive) that the user belongs to, in any role; for the share panel. */
-export async function findTeamForSharer(db: Db | Tx, userId: string, name: string): Promise<{ id: string; name: string } | null> {
+/**
+ * A team with this name (case-insensitive) that the user belongs to, in any role; for the share panel.
+ * Names are unique per creator, so two of the user's teams may share one: theirs wins, else it is ambiguous.
+ */
+export async function findTeamForSharer(db: Db | Tx, userId: string, name: string): Promise<{ id: string; name: string } | 'ambiguous' | null> {
   const wanted = name.trim();
-  if (!wanted) return null;
-  const [row] = await db
-    .select({ id: teams.id, name: teams.name })
+  // A name with NUL or control characters names no team (and PostgreSQL would refuse NUL outright).
+  if (!wanted || hasUnsafeChars(wanted)) return null;
+  const rows = await db
+    .select({ id: teams.id, name: teams.name, mine: sql<boolean>`${teams.createdBy} is not distinct from ${userId}` })
     .from(teams)
     .innerJoin(teamMembers, and(eq(teamMembers.teamId, teams.id), eq(teamMembers.userId, userId)))
     .where(sql`lower(${teams.name}) = lower(${wanted})`)
-    .limit(1);
-  return row ?? null;
+    .orderBy(desc(sql`${teams.createdBy} is not distinct from ${userId}`), teams.id)
+    .limit(2);
+  if (rows.length === 0) return null;
+  if (rows.length > 1 && !rows[0].mine) return 'ambiguous';
+  return { id: rows[0].id, name: rows[0].name };
 }
 
 /** Members, by role (owners first) then email. Caller authorizes. */

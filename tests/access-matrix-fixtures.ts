@@ -21,6 +21,7 @@ export type Fixture = {
   datasetId: string;
   datasetName: string;
   viewerGrantId: string;
+  expiredGrantId: string; // the `expired` actor's grant (a manager grant that has expired)
   invitationId: string;
   inviteToken: string;
   teamId: string;
@@ -46,7 +47,7 @@ export async function makeFixture(u: Record<Actor, SessionUser | null>): Promise
   const viewerGrantId = await grantAccess(ds.id, u.viewer!.id, 'viewer');
   await grantAccess(ds.id, u.editor!.id, 'editor');
   await grantAccess(ds.id, u.manager!.id, 'manager');
-  await grantAccess(ds.id, u.expired!.id, 'manager', new Date(Date.now() - 60_000));
+  const expiredGrantId = await grantAccess(ds.id, u.expired!.id, 'manager', new Date(Date.now() - 60_000));
   const removed = await grantAccess(ds.id, u.removed!.id, 'editor');
   await db.delete(datasetGrants).where(eq(datasetGrants.id, removed));
 
@@ -88,6 +89,7 @@ export async function makeFixture(u: Record<Actor, SessionUser | null>): Promise
     datasetId: ds.id,
     datasetName: ds.name,
     viewerGrantId,
+    expiredGrantId,
     invitationId: inv.id,
     inviteToken,
     teamId: team.id,
@@ -98,3 +100,15 @@ export async function makeFixture(u: Record<Actor, SessionUser | null>): Promise
   };
 }
 
+
+/**
+ * A pending manager invitation for the invitee to a second dataset of the owner, sent by the `removed`
+ * actor while they managed it; they have no access now. Returns its token.
+ */
+export async function staleInvitation(fx: Fixture): Promise<string> {
+  const db = await getDb();
+  const ds = await makeDataset(fx.users.owner!.id);
+  const { token, tokenHash } = newInvitationToken();
+  await db.insert(invitations).values({ datasetId: ds.id, email: fx.users.invitee!.email, role: 'manager', tokenHash, expiresAt: new Date(Date.now() + 3_600_000), invitedBy: fx.users.removed!.id });
+  return token;
+}

@@ -3,7 +3,7 @@
  * actor must get (PRODUCT.md §2, SECURITY.md). Rules are written out per endpoint from the spec,
  * not derived from lib/access.ts, so a wrong permission in code makes a cell fail.
  */
-import { ACTORS, type Actor, type Fixture } from './access-matrix-fixtures';
+import { ACTORS, staleInvitation, type Actor, type Fixture } from './access-matrix-fixtures';
 
 export type Outcome = 'ok' | 'login' | 'notfound' | 'forbidden' | `code ${string}` | `status ${number}`;
 type Run = (fx: Fixture) => Promise<unknown>;
@@ -81,6 +81,11 @@ export const ENDPOINTS: Record<string, Spec> = {
   // Invitations: only the invited address may answer.
   'action acceptInviteAction': { run: async (fx) => (await import('@/app/invite/[token]/actions')).acceptInviteAction({ token: fx.inviteToken }), expect: onlyInvitee('forbidden') },
   'action declineInviteAction': { run: async (fx) => (await import('@/app/invite/[token]/actions')).declineInviteAction({ token: fx.inviteToken }), expect: onlyInvitee('notfound') },
+  // Issue 9, finding 4: an invitation whose inviter has since lost access (the removed member, once a manager) grants nothing, even to its invitee.
+  'action acceptInviteAction (inviter since removed)': {
+    run: async (fx) => (await import('@/app/invite/[token]/actions')).acceptInviteAction({ token: await staleInvitation(fx) }),
+    expect: each((a) => (a === 'anonymous' ? 'login' : 'forbidden')),
+  },
   'action acceptInvitationAction': { run: async (fx) => (await import('@/app/(app)/invitations/actions')).acceptInvitationAction({ invitationId: fx.invitationId }), expect: onlyInvitee('forbidden') },
   'action declineInvitationAction': { run: async (fx) => (await import('@/app/(app)/invitations/actions')).declineInvitationAction({ invitationId: fx.invitationId }), expect: onlyInvitee('notfound') },
 
@@ -111,6 +116,11 @@ export const ENDPOINTS: Record<string, Spec> = {
   'action lockDatasetAction': { run: async (fx) => (await ds()).lockDatasetAction({ datasetId: fx.datasetId, readOnly: true }), expect: dataset('owner') },
   'action deleteDatasetAction': { run: async (fx) => (await ds()).deleteDatasetAction({ datasetId: fx.datasetId, confirmName: fx.datasetName }), expect: dataset('owner') },
   'action transferOwnershipAction': { run: async (fx) => (await sharing()).transferOwnershipAction({ datasetId: fx.datasetId, grantId: fx.viewerGrantId }), expect: dataset('owner') },
+  // Issue 9, finding 6: ownership goes only to a user with active access — not even the owner may pick an expired grant.
+  'action transferOwnershipAction (to an expired grant)': {
+    run: async (fx) => (await sharing()).transferOwnershipAction({ datasetId: fx.datasetId, grantId: fx.expiredGrantId }),
+    expect: { ...dataset('owner'), owner: 'notfound' },
+  },
   'action leaveDatasetAction': {
     run: async (fx) => (await sharing()).leaveDatasetAction({ datasetId: fx.datasetId }),
     // Members drop their own direct grant; the owner cannot leave; team access is left by leaving the team.

@@ -1,8 +1,12 @@
 /**
  * SECURITY.md "Bad input of every kind → a clear 4xx / form error, never a 500": every server action
  * (discovered from app/ and components/) is called by a signed-in user with malformed payloads and
- * must answer { ok: false } with a message — never throw, never succeed.
+ * must answer { ok: false } with a message — never throw, never succeed. Every page is rendered with
+ * malformed params and query strings and must render, 404 or redirect; every route handler must
+ * answer a 4xx with a JSON message. (Malformed percent-encoding that Next itself refuses before any
+ * of our code runs is covered against the built app in e2e/security.spec.ts.)
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -10,10 +14,14 @@ import type { SessionUser } from '@/lib/users';
 
 const session = vi.hoisted(() => ({ current: null as SessionUser | null }));
 vi.mock('@/lib/auth/session', () => ({ getCurrentUser: async () => session.current, requireUser: async () => session.current }));
-vi.mock('next/headers', () => ({ headers: async () => new Headers({ host: 'localhost:3000' }) }));
+vi.mock('next/headers', () => ({ headers: async () => new Headers({ host: 'localhost:3000' }), cookies: async () => ({ get: () => undefined }) }));
 vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
+// Auth.js needs a real request; pages only import it through their log-in / sign-up forms' actions.
+vi.mock('@/lib/auth', () => ({ auth: async () => null, signIn: async () => {}, signOut: async () => {}, handlers: {} }));
+vi.mock('next-auth', () => ({ AuthError: class AuthError extends Error {} }));
 
-import { makeUser } from '@/lib/testing/factories';
+import { createTeam } from '@/lib/teams';
+import { makeDataset, makeUser } from '@/lib/testing/factories';
 
 // Modules that sign in or out go through Auth.js, which needs a real request; e2e covers them.
 const AUTH_MODULES = /login\/actions|signup\/actions|\(app\)\/actions|switch-account-action|reset-password\/\[token\]\/actions/;
@@ -42,9 +50,20 @@ const payloads: [string, unknown][] = [
 const NO_INPUT = new Set(['resendVerificationAction', 'logoutOtherSessionsAction']);
 
 let user: SessionUser;
+let own: { datasetId: string; teamId: string; teamName: string };
 beforeAll(async () => {
   user = await makeUser('Fuzzy');
+  const ds = await makeDataset(user.id);
+  const teamName = `fuzzy-${crypto.randomUUID().slice(0, 8)}`;
+  own = { datasetId: ds.id, teamId: (await createTeam(user.id, teamName)).id, teamName };
 });
+
+/** Payloads whose ids are real (the user's own dataset and team), so the bad text reaches lib/ and the database. */
+const withRealIds = (): [string, unknown][] => [
+  // Issue 9, finding 7: a NUL in a team name in the share panel reached PostgreSQL (22021) → 500.
+  ['real ids and role, a NUL in a team name', { datasetId: own.datasetId, teamId: own.teamId, recipients: `${own.teamName}\u0000x`, role: 'viewer', message: '' }],
+  ['real ids, control characters in every text field', { datasetId: own.datasetId, teamId: own.teamId, name: 'a\u0007b', description: 'x\u0000', recipients: 'a\u0000@example.test', role: 'viewer', message: 'hi\u202e', confirmName: 'x\u0000', path: 'a\u0000b', parent: '', newName: 'b\u0000', action: 'extend', expiresAt: '' }],
+];
 
 describe('bad input to every server action', () => {
   for (const file of actionModules()) {
@@ -54,7 +73,7 @@ describe('bad input to every server action', () => {
       try {
         for (const [name, fn] of Object.entries(mod)) {
           if (typeof fn !== 'function') continue;
-          for (const [label, payload] of payloads) {
+          for (const [label, payload] of [...payloads, ...withRealIds()]) {
             if (NO_INPUT.has(name) && label === 'an empty object') continue;
             const result = (await fn(payload)) as { ok: boolean; formError?: string; fieldErrors?: Record<string, string> };
             expect(result.ok, `${name} with ${label}`).toBe(false);
@@ -68,3 +87,110 @@ describe('bad input to every server action', () => {
     });
   }
 });
+
+// ——— Pages and route handlers ———
+
+const BAD_SEGMENTS = ['\u0000', '%ZZ', '%ED%A0%80', '\uD800', '../../etc/passwd', 'x'.repeat(10_000), '00000000-0000-4000-8000-000000000000'];
+const BAD_QUERY: Record<string, string>[] = [
+  // Issue 9, finding 7: /datasets?q=%00 reached PostgreSQL (22021) → 500, with the SQL and its parameters in the log.
+  { q: '\u0000' },
+  { q: 'a\u0000b', filter: 'owned', page: '2' },
+  { q: 'x'.repeat(10_000), filter: '\u0000', page: '-1' },
+  { path: '\u0000', callbackUrl: '/.//evil.example', email: '\u0000' },
+  { path: '../..', q: '%ZZ' },
+];
+
+function pageFiles(): string[] {
+  const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return walk('app').filter((f) => /(^|\/)page\.tsx$/.test(f));
+}
+
+/** Renders a server component tree just deep enough to run every async (server) component in it. */
+async function runServerTree(node: unknown): Promise<void> {
+  if (Array.isArray(node)) {
+    for (const n of node) await runServerTree(n);
+    return;
+  }
+  if (!node || typeof node !== 'object' || !('props' in node)) return;
+  const el = node as { type: unknown; props: { children?: unknown } };
+  if (typeof el.type === 'function' && el.type.constructor.name === 'AsyncFunction') {
+    await runServerTree(await (el.type as (p: unknown) => Promise<unknown>)(el.props));
+    return;
+  }
+  await runServerTree(el.props.children);
+}
+
+/** Rendered, a 404, or a redirect: fine. Anything else thrown is what would be a 500. */
+async function pageOutcome(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await runServerTree(await run());
+    return 'rendered';
+  } catch (err) {
+    const digest = String((err as { digest?: string }).digest ?? '');
+    if (digest.startsWith('NEXT_HTTP_ERROR_FALLBACK;404')) return 'not found';
+    if (digest.startsWith('NEXT_REDIRECT')) return 'redirect';
+    return `threw ${(err as Error).message}`;
+  }
+}
+
+describe('bad input to every page', () => {
+  for (const file of pageFiles()) {
+    it(`${file} renders, 404s or redirects on malformed params and query strings`, async () => {
+      const mod = (await import(/* @vite-ignore */ path.resolve(file))) as { default: (p: unknown) => Promise<unknown> };
+      const names = [...file.matchAll(/\[+\.*(\w+)\]+/g)].map((m) => m[1]);
+      session.current = user;
+      try {
+        for (const seg of BAD_SEGMENTS) {
+          for (const query of BAD_QUERY) {
+            const params = Object.fromEntries(names.map((n) => [n, seg]));
+            const outcome = await pageOutcome(() => mod.default({ params: Promise.resolve(params), searchParams: Promise.resolve(query) }));
+            expect(outcome, `${file} with ${JSON.stringify(params).slice(0, 80)} ${JSON.stringify(query).slice(0, 80)}`).toMatch(/^(rendered|not found|redirect)$/);
+          }
+        }
+      } finally {
+        session.current = null;
+      }
+    });
+  }
+});
+
+describe('bad input to every route handler', () => {
+  const files = () => import('@/app/api/datasets/[datasetId]/files/[[...path]]/route');
+  const cases: [string, string, string[]][] = [
+    ['a malformed dataset id', '%ZZ', ['a.txt']],
+    ['a NUL dataset id', '%00', ['a.txt']],
+    ['malformed percent-encoding in the path', 'OWN', ['%ZZ']],
+    ['a lone surrogate in the path', 'OWN', ['%ED%A0%80']],
+    ['a NUL in the path', 'OWN', ['a%00b']],
+    ['dot segments', 'OWN', ['..', '..', 'etc', 'passwd']],
+    ['10,000 characters', 'OWN', ['x'.repeat(10_000)]],
+  ];
+  for (const [label, id, segs] of cases) {
+    it(`files route, GET and PUT with ${label}: a 4xx with a message`, async () => {
+      const datasetId = id === 'OWN' ? own.datasetId : id;
+      const url = `http://localhost:3000/api/datasets/${datasetId}/files/${segs.join('/')}`;
+      session.current = user;
+      try {
+        const ctx = () => ({ params: Promise.resolve({ datasetId: decodeURIComponentSafe(datasetId), path: segs.map(decodeURIComponentSafe) }) });
+        for (const res of [
+          await (await files()).GET(new Request(url), ctx()),
+          await (await files()).PUT(new Request(url, { method: 'PUT', body: 'x', duplex: 'half' } as RequestInit), ctx()),
+        ]) {
+          expect(res.status, `${label}: ${res.status}`).toBeGreaterThanOrEqual(400);
+          expect(res.status, label).toBeLessThan(500);
+          expect(((await res.json()) as { error?: string }).error, label).toMatch(/\w/);
+        }
+      } finally {
+        session.current = null;
+      }
+    });
+  }
+});
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

@@ -22,7 +22,7 @@ export function describeDatasetActivity(a: ActivityItem): string {
     case 'invitation.sent': return `invited ${who} as ${d.role}`;
     case 'invitation.resent': return `re-sent the invitation to ${who}`;
     case 'invitation.extended': return `extended the invitation for ${who}`;
-    case 'invitation.revoked': return `revoked the invitation for ${who}`;
+    case 'invitation.revoked': return `revoked the invitation for ${who}${d.reason ? ` (${d.reason})` : ''}`;
     case 'invitation.accepted': return `accepted the invitation as ${d.role}`;
     case 'invitation.declined': return `declined the invitation`;
     case 'grant.created': return `shared with ${who} as ${d.role}`;

@@ -10,7 +10,16 @@ import type { RecipientResult } from '@/lib/invitations/send';
 import { shareSchema, type ShareInput } from '@/lib/validation/sharing';
 
 const ROLE_LABELS = { viewer: 'Viewer', editor: 'Editor', manager: 'Manager' } as const;
-const GOOD = new Set(['invited', 'shared with team', 'already invited (invitation re-sent)']);
+/** A v4 UUID from getRandomValues (crypto.randomUUID needs a secure context; self-hosted Trove may be plain http). */
+function newRequestId(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+const GOOD = new Set(['invited', 'shared with team', 'already invited (invitation re-sent)', 'already invited']);
 
 /** The Share button and its dialog: bulk invite by email or share with a team, with one result line per recipient. */
 export function SharePanel({ datasetId, datasetName, roles }: { datasetId: string; datasetName: string; roles: (keyof typeof ROLE_LABELS)[] }) {
@@ -19,11 +28,12 @@ export function SharePanel({ datasetId, datasetName, roles }: { datasetId: strin
   const { form, errors, onSubmit, message, setMessage, pending } = useActionForm<ShareInput, RecipientResult[]>(
     shareSchema,
     shareDatasetAction,
-    { datasetId, recipients: '', role: 'viewer', message: '' },
+    // requestId: one per submission, so a resubmitted form (lost response, crash) is not shared twice.
+    { datasetId, recipients: '', role: 'viewer', message: '', requestId: newRequestId() },
     {
       onSuccess: (data, values) => {
         setResults(data);
-        form.reset({ ...values, recipients: '' });
+        form.reset({ ...values, recipients: '', requestId: newRequestId() });
       },
     },
   );

@@ -13,7 +13,7 @@ function describe(a: ActivityItem): string {
     case 'invitation.sent': return `invited ${d.email}${role}`;
     case 'invitation.resent': return `re-sent the invitation to ${d.email}`;
     case 'invitation.extended': return `extended the invitation for ${d.email}`;
-    case 'invitation.revoked': return `revoked the invitation for ${d.email}`;
+    case 'invitation.revoked': return `revoked the invitation for ${d.email}${d.reason ? ` (${d.reason})` : ''}`;
     case 'invitation.accepted': return `joined the team${role}`;
     case 'invitation.declined': return 'declined the invitation';
     case 'team.dataset_shared': return `shared the dataset “${d.dataset}” with the team${role}`;

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { datasets } from './datasets';
 import { teams } from './teams';
 import { users } from './users';
@@ -76,4 +76,21 @@ export const activityEvents = pgTable(
     index('activity_dataset_idx').on(t.datasetId, t.createdAt),
     index('activity_team_idx').on(t.teamId, t.createdAt),
   ],
+);
+
+/**
+ * One submission of the share form, by its client-generated request id: a resubmission of the same
+ * form (a retry after a lost response or a crash) returns the first result instead of sharing again.
+ * Results are stored without invitation links (tokens are only ever stored hashed). Kept for a day.
+ */
+export const shareRequests = pgTable(
+  'share_requests',
+  {
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    requestId: uuid('request_id').notNull(),
+    datasetId: uuid('dataset_id').notNull().references(() => datasets.id, { onDelete: 'cascade' }),
+    result: jsonb('result'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.requestId] })],
 );

@@ -9,9 +9,12 @@ export const teams = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     name: text('name').notNull(),
+    // Names are unique per creator (like datasets per owner), not across the installation: a global
+    // unique name would tell anyone that a private team of that name exists.
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('teams_name_key').on(sql`lower(${t.name})`)],
+  (t) => [uniqueIndex('teams_creator_name_key').on(t.createdBy, sql`lower(${t.name})`)],
 );
 
 export const teamMembers = pgTable(

@@ -10,6 +10,7 @@ import type { SessionUser } from '@/lib/users';
 import { invitationEmail } from './emails';
 import { authorizeInviter, targetColumns, targetOf, targetWhere, type InvitationTarget } from './targets';
 import { invitationLink, newExpiry, newInvitationToken } from './tokens';
+import { RESEND_COOLDOWN_MS, sentRecently, spendInviteBudget } from './send';
 
 const inviter = alias(users, 'inviter');
 
@@ -40,7 +41,8 @@ export async function listTargetInvitations(db: Db | Tx, target: InvitationTarge
 type Action = 'extend' | 'resend' | 'revoke';
 
 /**
- * Extend (+72 h from now, same link), resend (new token so the old link dies, new 72 h, new email) or
+ * Extend (+72 h from now, same link), resend (new token so the old link dies, new 72 h, new email; at
+ * most once per cooldown per invitation, spending the inviter's hourly budget) or
  * revoke (dead at once) a pending invitation, by someone who manages its target and may offer its role.
  * Returns the new link when email is not configured and the action made one.
  */
@@ -49,7 +51,7 @@ export async function manageInvitation(user: SessionUser, invitationId: string, 
   const db = await getDb();
   const out = await db.transaction(async (tx) => {
     const [inv] = await tx
-      .select({ id: invitations.id, email: invitations.email, role: invitations.role, message: invitations.message, datasetId: invitations.datasetId, teamId: invitations.teamId })
+      .select({ id: invitations.id, email: invitations.email, role: invitations.role, message: invitations.message, datasetId: invitations.datasetId, teamId: invitations.teamId, recent: sentRecently })
       .from(invitations)
       .where(and(eq(invitations.id, invitationId), eq(invitations.status, 'pending')))
       .for('update');
@@ -70,6 +72,11 @@ export async function manageInvitation(user: SessionUser, invitationId: string, 
       await logActivity(tx, user.id, activity, 'invitation.extended', { email: inv.email });
       return {};
     }
+    // A resend is an email: one per recipient per cooldown, and it spends the hourly invitation budget.
+    if (inv.recent) {
+      throw new AppError('RATE_LIMITED', `An invitation was sent to ${inv.email} less than ${RESEND_COOLDOWN_MS / 60_000} minutes ago. Wait a few minutes before resending.`);
+    }
+    await spendInviteBudget(tx, user.id, 1);
     const { token, tokenHash } = newInvitationToken();
     await tx.update(invitations).set({ tokenHash, expiresAt, invitedBy: user.id, updatedAt: new Date() }).where(where);
     await logActivity(tx, user.id, activity, 'invitation.resent', { email: inv.email });

@@ -36,6 +36,17 @@ export async function authorizeInviter(db: Conn, userId: string, t: InvitationTa
   return { name: team.name, roles: grantableTeamRoles(role) };
 }
 
+/** The roles `userId` may still offer on the target right now ([] when they manage it no longer, or are gone). */
+export async function rolesStillGrantable(db: Conn, userId: string | null, t: InvitationTarget): Promise<string[]> {
+  if (!userId) return [];
+  try {
+    return (await authorizeInviter(db, userId, t)).roles;
+  } catch (err) {
+    if (err instanceof AppError && (err.code === 'NOT_FOUND' || err.code === 'FORBIDDEN')) return [];
+    throw err;
+  }
+}
+
 /** Whether the account with this email (if any) already has access to / belongs to the target. */
 export async function emailHasAccess(db: Conn, t: InvitationTarget, email: string): Promise<boolean> {
   const [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
@@ -47,18 +58,32 @@ export async function emailHasAccess(db: Conn, t: InvitationTarget, email: strin
   return !!m;
 }
 
-/** Gives the accepting user what the invitation offered; a second grant keeps the higher role. */
+/**
+ * Gives the accepting user what the invitation offered. An active grant keeps the higher role (with its
+ * own expiry when it stays the higher one); an expired grant counts for nothing, so the invitation's
+ * role and expiry (none) replace it. Refused when the inviter may no longer offer that role.
+ */
 export async function grantFromInvitation(tx: Tx, t: InvitationTarget, userId: string, role: string, grantedBy: string | null): Promise<void> {
+  // An invitation carries its inviter's authority, which may have gone since (removed, demoted, grant expired).
+  if (!(await rolesStillGrantable(tx, grantedBy, t)).includes(role)) {
+    throw new AppError('FORBIDDEN', 'The person who invited you can no longer give this access. Ask someone who manages it to invite you again.');
+  }
   if (t.kind === 'dataset') {
     const [ds] = await tx.select({ ownerId: datasets.ownerId }).from(datasets).where(eq(datasets.id, t.id));
     if (!ds) throw new AppError('NOT_FOUND', 'This invitation is no longer valid.');
     if (ds.ownerId === userId) return;
+    // In ON CONFLICT … SET every dataset_grants.* is the old row; the enum orders viewer < editor < manager.
+    const keepOld = sql.raw(`(dataset_grants.expires_at is null or dataset_grants.expires_at > now()) and dataset_grants.role >= excluded.role`);
     await tx
       .insert(datasetGrants)
       .values({ datasetId: t.id, userId, role: role as GrantRole, grantedBy })
       .onConflictDoUpdate({
         target: [datasetGrants.datasetId, datasetGrants.userId],
-        set: { role: sqlGreatest('dataset_grants.role'), expiresAt: null },
+        set: {
+          role: sql`case when ${keepOld} then dataset_grants.role else excluded.role end`,
+          expiresAt: sql`case when ${keepOld} then dataset_grants.expires_at else null end`,
+          grantedBy: sql`case when ${keepOld} then dataset_grants.granted_by else excluded.granted_by end`,
+        },
       });
     return;
   }
@@ -66,9 +91,4 @@ export async function grantFromInvitation(tx: Tx, t: InvitationTarget, userId: s
     .insert(teamMembers)
     .values({ teamId: t.id, userId, role: role as TeamRole })
     .onConflictDoNothing({ target: [teamMembers.teamId, teamMembers.userId] });
-}
-
-// Enum order is viewer < editor < manager, so greatest() keeps the higher role.
-function sqlGreatest(column: string) {
-  return sql.raw(`greatest(${column}, excluded.role)`);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { lineText, multilineText, uuidField } from './common';
+import { confirmText, hasUnsafeChars, lineText, multilineText, uuidField } from './common';
 
 export const datasetNameField = lineText('Name', 1, 100)
   .refine((s) => !s.includes('/'), 'Name cannot contain “/”.')
@@ -15,12 +15,26 @@ export type RenameDatasetInput = z.input<typeof renameDatasetSchema>;
 
 export const describeDatasetSchema = z.object({ datasetId: uuidField, description: descriptionField });
 export const lockDatasetSchema = z.object({ datasetId: uuidField, readOnly: z.boolean() });
-export const deleteDatasetSchema = z.object({ datasetId: uuidField, confirmName: z.string().max(200) });
+export const deleteDatasetSchema = z.object({ datasetId: uuidField, confirmName: confirmText('Name') });
 
 export const INVENTORY_FILTERS = ['all', 'owned', 'shared'] as const;
 export type InventoryFilter = (typeof INVENTORY_FILTERS)[number];
 export const inventoryQuerySchema = z.object({
   filter: z.enum(INVENTORY_FILTERS).catch('all'),
-  q: z.string().trim().max(100).catch(''),
+  // A search with control characters (e.g. ?q=%00) is dropped; the page says so (searchProblem).
+  q: z
+    .string()
+    .trim()
+    .max(100)
+    .refine((s) => !hasUnsafeChars(s))
+    .catch(''),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
+
+/** What is wrong with a raw ?q= value, for the inventory page to say (the query itself falls back to no search). */
+export function searchProblem(raw: unknown): string | null {
+  if (typeof raw !== 'string') return null;
+  if (hasUnsafeChars(raw)) return 'The search contains characters that are not allowed, so all datasets are shown.';
+  if (raw.trim().length > 100) return 'The search is longer than 100 characters, so all datasets are shown.';
+  return null;
+}

@@ -7,9 +7,11 @@ export const grantRoleField = z.enum(['viewer', 'editor', 'manager'], { message:
 
 export const shareSchema = z.object({
   datasetId: uuidField,
-  recipients: z.string().trim().min(1, 'Enter at least one email address or team name.').max(20_000, 'Too many recipients.'),
+  recipients: multilineText('Recipients', 20_000).min(1, 'Enter at least one email address or team name.'),
   role: grantRoleField,
   message: multilineText('Message', 500).default(''),
+  // The form's idempotency key: a resubmission of the same form returns the first result.
+  requestId: uuidField.optional(),
 });
 export type ShareInput = z.input<typeof shareSchema>;
 
@@ -22,7 +24,7 @@ export const grantExpirySchema = z.object({
 });
 export const datasetRefSchema = z.object({ datasetId: uuidField });
 export const invitationRefSchema = z.object({ invitationId: uuidField });
-export const tokenRefSchema = z.object({ token: z.string().max(100) });
+export const tokenRefSchema = z.object({ token: z.string().max(100, 'This invitation link is not valid.') });
 
 /**
  * Splits the Recipients box: commas, semicolons and new lines separate entries; inside an entry,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailField, lineText, uuidField } from './common';
+import { confirmText, emailField, hasUnsafeChars, lineText, uuidField } from './common';
 
 export const MAX_RECIPIENTS = 100;
 
@@ -16,7 +16,7 @@ export type CreateTeamInput = z.input<typeof createTeamSchema>;
 export const renameTeamSchema = z.object({ teamId: uuidField, name: teamNameField });
 export type RenameTeamInput = z.input<typeof renameTeamSchema>;
 
-export const deleteTeamSchema = z.object({ teamId: uuidField, confirmName: z.string().max(200) });
+export const deleteTeamSchema = z.object({ teamId: uuidField, confirmName: confirmText('Team name') });
 export const leaveTeamSchema = z.object({ teamId: uuidField });
 export const memberSchema = z.object({ teamId: uuidField, userId: uuidField });
 export const changeMemberRoleSchema = z.object({ teamId: uuidField, userId: uuidField, role: teamRoleField });
@@ -42,6 +42,7 @@ export const inviteToTeamSchema = z.object({
   recipients: z
     .string({ message: 'Enter at least one email address.' })
     .max(30_000, 'That is too much text for one batch.')
+    .refine((s) => !hasUnsafeChars(s.replace(/[\n\r\t]/g, ' ')), 'Recipients contain characters that are not allowed.')
     .refine((s) => parseRecipients(s).length > 0, 'Enter at least one email address.')
     .refine((s) => parseRecipients(s).length <= MAX_RECIPIENTS, `At most ${MAX_RECIPIENTS} recipients at a time.`),
   role: teamRoleField,

@@ -4,7 +4,7 @@ import { DatasetTable } from '@/components/datasets/dataset-table';
 import { buttonClass } from '@/components/ui/button';
 import { requireUser } from '@/lib/auth/session';
 import { listDatasetsForUser } from '@/lib/datasets';
-import { inventoryQuerySchema, type InventoryFilter } from '@/lib/validation/datasets';
+import { inventoryQuerySchema, searchProblem, type InventoryFilter } from '@/lib/validation/datasets';
 
 export const metadata: Metadata = { title: 'Datasets' };
 
@@ -25,7 +25,9 @@ function href(filter: InventoryFilter, q: string, page = 1) {
 
 export default async function DatasetsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
-  const query = inventoryQuerySchema.parse(await searchParams);
+  const sp = await searchParams;
+  const query = inventoryQuerySchema.parse(sp);
+  const problem = searchProblem(sp.q);
   const { items, total, page, pageCount } = await listDatasetsForUser(user.id, query);
   const filtered = query.q !== '' || query.filter !== 'all';
 
@@ -62,6 +64,8 @@ export default async function DatasetsPage({ searchParams }: { searchParams: Pro
           <button type="submit" className={buttonClass('secondary')}>Search</button>
         </form>
       </div>
+
+      {problem && <p role="alert" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">{problem}</p>}
 
       {items.length === 0 ? (
         <div className="rounded-xl border border-dashed border-slate-300 bg-white p-10 text-center">

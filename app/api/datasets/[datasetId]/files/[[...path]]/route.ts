@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { getCurrentUser } from '@/lib/auth/session';
-import { AppError } from '@/lib/errors';
+import { AppError, isBadValueError } from '@/lib/errors';
 import { openDownload, uploadFile } from '@/lib/files';
 import { isCrossSite } from '@/lib/http/origin';
 import { cleanContentType, contentDisposition, parseRange, servedContentType } from '@/lib/storage/http';
@@ -15,6 +15,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 
 function failure(err: unknown): Response {
   if (err instanceof AppError) return json(err.status, { error: err.message });
+  if (isBadValueError(err)) return json(400, { error: 'The request holds characters or values that are not allowed.' });
   console.error('files route failed:', err);
   return json(500, { error: 'Something went wrong on our side. Please try again.' });
 }
