@@ -1,11 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { createDataset } from './fixtures/datasets';
 import { signUp } from './fixtures/users';
 
 const files = (page: Page) => page.getByRole('region', { name: 'Files' });
+// A file's name opens its page; the row's own "Download" link (described by the name) downloads it.
+const downloadLink = (section: Locator, name: string) =>
+  section.getByRole('row').filter({ has: section.page().getByRole('link', { name, exact: true }) }).getByRole('link', { name: 'Download', exact: true });
 
 test('upload, browse, download, create folder, rename, delete; strangers get 404', async ({ page, browser, baseURL }) => {
   test.setTimeout(120_000);
@@ -38,14 +41,14 @@ test('upload, browse, download, create folder, rename, delete; strangers get 404
   await expect(section.getByRole('link', { name: 'photos', exact: true })).toBeVisible();
 
   // Download from the row: the same bytes, the file's name.
-  const [download] = await Promise.all([page.waitForEvent('download'), section.getByRole('link', { name: 'Download alpha.txt', exact: true }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), downloadLink(section, 'alpha.txt').click()]);
   expect(download.suggestedFilename()).toBe('alpha.txt');
   expect(fs.readFileSync((await download.path())!)).toEqual(alpha);
-  const [download2] = await Promise.all([page.waitForEvent('download'), section.getByRole('link', { name: `Download ${unicodeName}`, exact: true }).click()]);
+  const [download2] = await Promise.all([page.waitForEvent('download'), downloadLink(section, unicodeName).click()]);
   expect(download2.suggestedFilename()).toBe(unicodeName);
 
   // Headers and ranges, with the page's session.
-  const href = (await section.getByRole('link', { name: 'Download alpha.txt', exact: true }).getAttribute('href'))!;
+  const href = (await downloadLink(section, 'alpha.txt').getAttribute('href'))!;
   const full = await page.request.get(href);
   expect(full.status()).toBe(200);
   expect(full.headers()['content-disposition']).toBe(`attachment; filename="alpha.txt"; filename*=UTF-8''alpha.txt`);
@@ -104,7 +107,7 @@ test('upload, browse, download, create folder, rename, delete; strangers get 404
   await page.screenshot({ path: test.info().outputPath('phone.png'), fullPage: true });
 
   // Uploads refuse cross-site requests and anonymous callers.
-  const renamedHref = (await section.getByRole('link', { name: 'renamed.csv', exact: true }).getAttribute('href'))!;
+  const renamedHref = (await downloadLink(section, 'renamed.csv').getAttribute('href'))!;
   const evil = await page.request.put(renamedHref, { data: 'pwned', headers: { Origin: 'https://evil.example', 'Content-Type': 'text/plain' } });
   expect(evil.status()).toBe(403);
   const anon = await browser.newContext({ baseURL });
@@ -138,6 +141,6 @@ test('files dropped onto the Files section upload like picked ones', async ({ pa
   await zone.dispatchEvent('drop', { dataTransfer });
   await expect(section.getByRole('status').filter({ hasText: 'Uploads finished. 2 uploaded.' })).toBeVisible();
   await expect(section.getByRole('link', { name: 'dropped.txt', exact: true })).toBeVisible();
-  const body = await page.request.get((await section.getByRole('link', { name: 'dropped.txt', exact: true }).getAttribute('href'))!);
+  const body = await page.request.get((await downloadLink(section, 'dropped.txt').getAttribute('href'))!);
   expect(await body.text()).toBe('dropped bytes');
 });
