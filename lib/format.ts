@@ -27,3 +27,22 @@ export function formatExpiry(d: Date | string, now = Date.now()): string {
   const m = Math.max(1, Math.round(ms / 60_000));
   return `in ${m} minute${m === 1 ? '' : 's'}`;
 }
+
+/** "just now", "5 minutes ago", "3 hours ago", "2 days ago", then the date — for past instants. */
+export function formatRelative(d: Date | string, now = Date.now()): string {
+  const date = typeof d === 'string' ? new Date(d) : d;
+  const s = Math.round((now - date.getTime()) / 1000);
+  if (s < 45) return 'just now';
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} minute${m === 1 ? '' : 's'} ago`;
+  const h = Math.round(m / 60);
+  if (h < 24) return `${h} hour${h === 1 ? '' : 's'} ago`;
+  const days = Math.round(h / 24);
+  if (days < 30) return `${days} day${days === 1 ? '' : 's'} ago`;
+  return date.toISOString().slice(0, 10);
+}
+
+/** A count with thousands separators ("1,200"), the same on server and client. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}

@@ -1,5 +1,5 @@
 import type { ActivityItem } from '@/lib/activity';
-import { formatDateTime } from '@/lib/format';
+import { RelativeTime } from '@/components/ui/relative-time';
 
 /** Newest-first activity of a dataset or a team, each event described by the caller. */
 export function ActivityList({ items, describe }: { items: ActivityItem[]; describe: (a: ActivityItem) => string }) {
@@ -10,7 +10,7 @@ export function ActivityList({ items, describe }: { items: ActivityItem[]; descr
         <li key={a.id} className="flex flex-wrap gap-x-2">
           <span className="font-medium">{a.actorName ?? 'Someone'}</span>
           <span className="break-all text-slate-700">{describe(a)}</span>
-          <time className="text-slate-500" dateTime={new Date(a.createdAt).toISOString()}>{formatDateTime(a.createdAt)}</time>
+          <RelativeTime className="text-slate-500" value={a.createdAt} />
         </li>
       ))}
     </ol>

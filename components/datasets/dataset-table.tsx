@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { InventoryRow } from '@/lib/datasets';
-import { formatBytes, formatDateTime } from '@/lib/format';
+import { RelativeTime } from '@/components/ui/relative-time';
+import { formatBytes, formatCount } from '@/lib/format';
 
 const roleLabel = (r: string) => r.charAt(0).toUpperCase() + r.slice(1);
 
@@ -35,9 +36,9 @@ export function DatasetTable({ items }: { items: InventoryRow[] }) {
                 {d.role === 'owner' ? 'You' : `${d.owner.name} (${d.owner.email})`}
               </td>
               <td className="px-4 py-3">{roleLabel(d.role)}</td>
-              <td className="hidden px-4 py-3 sm:table-cell">{d.fileCount}</td>
+              <td className="hidden px-4 py-3 tabular-nums sm:table-cell">{formatCount(d.fileCount)}</td>
               <td className="hidden px-4 py-3 sm:table-cell">{formatBytes(d.totalSize)}</td>
-              <td className="hidden px-4 py-3 text-slate-600 lg:table-cell">{formatDateTime(d.updatedAt)}</td>
+              <td className="hidden px-4 py-3 text-slate-600 lg:table-cell"><RelativeTime value={d.updatedAt} /></td>
             </tr>
           ))}
         </tbody>

@@ -2,7 +2,8 @@
 
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
-import { formatBytes, formatDateTime } from '@/lib/format';
+import { RelativeTime } from '@/components/ui/relative-time';
+import { formatBytes } from '@/lib/format';
 import { EntryDialogs, type DialogState } from './entry-dialogs';
 import { EntryIcon } from './entry-icon';
 import { filePageHref, fileUrl, folderHref } from './urls';
@@ -74,10 +75,10 @@ export function EntryTable({ datasetId, rows, canManage }: { datasetId: string; 
                   )}
                 </div>
                 {/* On a phone the size and date columns fold in under the name. */}
-                <p className="mt-0.5 pl-6 text-xs text-slate-500 sm:hidden">{sizeText(e)} · {formatDateTime(e.updatedAt)}</p>
+                <p className="mt-0.5 pl-6 text-xs text-slate-500 sm:hidden">{sizeText(e)} · <RelativeTime value={e.updatedAt} /></p>
               </td>
               <td className="hidden px-2 py-2 text-slate-600 tabular-nums sm:table-cell">{sizeText(e)}</td>
-              <td className="hidden px-2 py-2 text-slate-600 tabular-nums md:table-cell">{formatDateTime(e.updatedAt)}</td>
+              <td className="hidden px-2 py-2 text-slate-600 tabular-nums md:table-cell"><RelativeTime value={e.updatedAt} /></td>
               {canManage && (
                 <td className="px-2 py-2 text-right">
                   <div className="flex justify-end gap-1">

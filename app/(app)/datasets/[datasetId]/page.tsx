@@ -9,7 +9,7 @@ import { can } from '@/lib/access';
 import { getCurrentUser, requireUser } from '@/lib/auth/session';
 import { orNotFound } from '@/lib/http/pages';
 import { getDatasetDetails, listDatasetActivity } from '@/lib/datasets';
-import { formatBytes } from '@/lib/format';
+import { formatBytes, formatCount } from '@/lib/format';
 import { readDatasetReadme } from '@/lib/previews';
 import { MarkdownView } from '@/components/previews/markdown-view';
 
@@ -40,7 +40,7 @@ export default async function DatasetPage({ params, searchParams }: Props) {
           <div>
             <h1 id="dataset-heading" className="break-all text-2xl font-semibold">{d.name}</h1>
             <p className="mt-1 text-sm text-slate-600">
-              Owner: {d.owner.name} ({d.owner.email}) · Your role: <span className="font-medium capitalize">{d.role}</span> · {d.fileCount} {d.fileCount === 1 ? 'file' : 'files'} · {formatBytes(d.totalSize)}
+              Owner: {d.owner.name} ({d.owner.email}) · Your role: <span className="font-medium capitalize">{d.role}</span> · {formatCount(d.fileCount)} {d.fileCount === 1 ? 'file' : 'files'} · {formatBytes(d.totalSize)}
             </p>
           </div>
         </div>

@@ -6,7 +6,8 @@ import { TableView } from '@/components/previews/table-view';
 import { buttonClass } from '@/components/ui/button';
 import { requireUser } from '@/lib/auth/session';
 import { getDatasetDetails } from '@/lib/datasets';
-import { formatBytes, formatDateTime } from '@/lib/format';
+import { RelativeTime } from '@/components/ui/relative-time';
+import { formatBytes } from '@/lib/format';
 import { orNotFound } from '@/lib/http/pages';
 import { parentOf } from '@/lib/paths';
 import { previewFile } from '@/lib/previews';
@@ -39,7 +40,7 @@ export default async function FilePage({ params }: Props) {
         <div className="min-w-0">
           <h1 className="text-2xl font-semibold break-all">{file.name}</h1>
           <p className="mt-1 text-sm text-slate-600">
-            {formatBytes(file.size)} · modified <time dateTime={file.updatedAt.toISOString()}>{formatDateTime(file.updatedAt)}</time>
+            {formatBytes(file.size)} · modified <RelativeTime value={file.updatedAt} />
           </p>
         </div>
         <a href={download} download className={buttonClass('primary')}>Download<span className="sr-only"> {file.name}</span></a>
