@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { createDataset } from './fixtures/datasets';
 import { signUp } from './fixtures/users';
@@ -37,4 +38,12 @@ test('the README is the dataset card; clicking a file opens its preview, not a d
   await expect(page.getByRole('region', { name: 'Preview' }).getByRole('heading', { name: 'Pets 5k' })).toBeVisible();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download README.md' }).click()]);
   expect(download.suggestedFilename()).toBe('README.md');
+
+  // The whole dataset as one .zip, streamed.
+  await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name }).click();
+  const [zip] = await Promise.all([page.waitForEvent('download'), files.getByRole('link', { name: 'Download folder' }).click()]);
+  expect(zip.suggestedFilename()).toBe(`${name}.zip`);
+  const bytes = fs.readFileSync((await zip.path())!);
+  expect(bytes.subarray(0, 2).toString()).toBe('PK');
+  expect(bytes.includes(Buffer.from(csv))).toBe(true); // stored, not compressed: the CSV's bytes are in there as they are
 });

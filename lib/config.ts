@@ -27,6 +27,11 @@ export const config = {
     const v = Number(process.env.SIGNUPS_PER_HOUR);
     return Number.isInteger(v) && v > 0 ? v : 10;
   },
+  /** Largest folder (sum of file sizes) offered as one .zip download (MAX_ZIP_BYTES). */
+  get maxZipBytes() {
+    const v = Number(process.env.MAX_ZIP_BYTES);
+    return Number.isFinite(v) && v > 0 ? v : 20 * 1024 ** 3;
+  },
   get maxUploadBytes() {
     const v = Number(process.env.MAX_UPLOAD_BYTES);
     return Number.isFinite(v) && v > 0 ? v : 5 * 1024 ** 3;

@@ -96,6 +96,10 @@ export const ENDPOINTS: Record<string, Spec> = {
     run: async (fx) => (await files()).GET(new Request(fileUrl(fx, 'a.txt')), { params: Promise.resolve({ datasetId: fx.datasetId, path: ['a.txt'] }) }),
     expect: dataset('viewer'),
   },
+  'GET /api/datasets/[datasetId]/archive': {
+    run: async (fx) => (await import('@/app/api/datasets/[datasetId]/archive/route')).GET(new Request(`http://localhost:3000/api/datasets/${fx.datasetId}/archive`), { params: Promise.resolve({ datasetId: fx.datasetId }) }),
+    expect: dataset('viewer'),
+  },
   'PUT /api/datasets/[datasetId]/files/[[...path]]': {
     run: async (fx) =>
       (await files()).PUT(new Request(fileUrl(fx, 'new.txt'), { method: 'PUT', body: 'bytes', duplex: 'half' } as RequestInit), {

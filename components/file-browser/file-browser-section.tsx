@@ -6,7 +6,8 @@ import { listFolder, type FolderListing } from '@/lib/files';
 import { Breadcrumb } from './breadcrumb';
 import { EntryTable, type EntryRow } from './entry-table';
 import { FolderToolbar } from './folder-toolbar';
-import { folderHref } from './urls';
+import { archiveUrl, folderHref } from './urls';
+import { buttonClass } from '@/components/ui/button';
 
 type Props = { userId: string; datasetId: string; datasetName: string; path: string; role: DatasetRole; readOnly: boolean };
 
@@ -31,6 +32,11 @@ export async function FileBrowserSection({ userId, datasetId, datasetName, path,
     <section aria-labelledby="files-heading" className="rounded-xl border border-slate-200 bg-white p-4 sm:p-5">
       <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
         <h2 id="files-heading" className="text-lg font-semibold">Files</h2>
+        {rows.length > 0 && (
+          <a href={archiveUrl(datasetId, folder)} download className={buttonClass('secondary', 'py-1')} title={folder ? `Download ${folder} as a .zip` : 'Download the whole dataset as a .zip'}>
+            Download folder
+          </a>
+        )}
       </div>
       <Breadcrumb datasetId={datasetId} datasetName={datasetName} path={listing ? folder : ''} />
       {problem ? (

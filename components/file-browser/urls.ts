@@ -12,3 +12,8 @@ export function folderHref(datasetId: string, path: string): string {
 export function filePageHref(datasetId: string, path: string): string {
   return `/datasets/${datasetId}/files/${path.split('/').map(encodeURIComponent).join('/')}`;
 }
+
+/** A folder ('' = the whole dataset) as a .zip download. */
+export function archiveUrl(datasetId: string, folder: string): string {
+  return `/api/datasets/${datasetId}/archive${folder ? `?path=${encodeURIComponent(folder)}` : ''}`;
+}
