@@ -144,3 +144,33 @@ test('files dropped onto the Files section upload like picked ones', async ({ pa
   const body = await page.request.get((await downloadLink(section, 'dropped.txt').getAttribute('href'))!);
   expect(await body.text()).toBe('dropped bytes');
 });
+
+test('a slow upload shows speed and time left, warns before leaving, can be cancelled and retried', async ({ page }) => {
+  await signUp(page, 'Ulla Upload');
+  await createDataset(page, `Slow ${Date.now()}`);
+  const section = files(page);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
+  await section.getByLabel('Upload files').setInputFiles([
+    { name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(6 * 1024 * 1024, 7) },
+    { name: 'small.txt', mimeType: 'text/plain', buffer: Buffer.from('small') },
+  ]);
+  await expect(section.getByRole('progressbar', { name: 'All uploads' })).toBeVisible();
+  await expect(section.getByText(/\/s · about .+ left/)).toBeVisible();
+  // Leaving the page now would drop the upload: the page asks first.
+  expect(await page.evaluate(() => {
+    const e = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(e);
+    return e.defaultPrevented;
+  })).toBe(true);
+
+  await section.getByRole('button', { name: 'Cancel big.bin' }).click();
+  await expect(section.getByRole('status').filter({ hasText: 'Uploads finished. 1 uploaded, 1 cancelled.' })).toBeVisible();
+  await expect(section.getByRole('link', { name: 'small.txt', exact: true })).toBeVisible();
+  await expect(section.getByRole('link', { name: 'big.bin', exact: true })).toHaveCount(0);
+
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await section.getByRole('button', { name: 'Retry big.bin' }).click();
+  await expect(section.getByRole('link', { name: 'big.bin', exact: true })).toBeVisible();
+});

@@ -13,7 +13,7 @@ const pickerLabel = `${buttonClass('secondary')} cursor-pointer peer-focus-visib
 
 /** Upload files / a folder into the current folder, and create folders (editors and above). */
 export function FolderToolbar({ datasetId, folder, maxUploadBytes }: { datasetId: string; folder: string; maxUploadBytes: number }) {
-  const { items, start, clear } = useUploads(datasetId, folder, maxUploadBytes);
+  const { items, start, cancel, retry, clear, startedAt } = useUploads(datasetId, folder, maxUploadBytes);
   const filesId = useId();
   const folderId = useId();
   const folderInput = useRef<HTMLInputElement>(null);
@@ -60,7 +60,7 @@ export function FolderToolbar({ datasetId, folder, maxUploadBytes }: { datasetId
         Or drop files and folders here
       </div>
       {creating && <NewFolderForm datasetId={datasetId} folder={folder} onDone={() => setCreating(false)} />}
-      <UploadList items={items} onClear={clear} />
+      <UploadList items={items} startedAt={startedAt} onCancel={cancel} onRetry={retry} onClear={clear} />
     </div>
   );
 }

@@ -1,18 +1,17 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { formatBytes } from '@/lib/format';
 import { fileUrl } from './urls';
 
-export type UploadItem = { id: number; label: string; loaded: number; total: number; status: 'queued' | 'uploading' | 'done' | 'error'; error?: string };
+export type UploadItem = { id: number; label: string; loaded: number; total: number; status: 'queued' | 'uploading' | 'done' | 'error' | 'cancelled'; error?: string };
 
 const PARALLEL = 3;
 
 // XMLHttpRequest rather than fetch: only XHR reports upload progress.
-function send(url: string, file: File, onProgress: (loaded: number) => void): Promise<string | null> {
+function send(url: string, file: File, onProgress: (loaded: number) => void, xhr = new XMLHttpRequest()): Promise<string | null> {
   return new Promise((resolve) => {
-    const xhr = new XMLHttpRequest();
     xhr.open('PUT', url);
     xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
     xhr.upload.onprogress = (e) => onProgress(e.loaded);
@@ -30,7 +29,6 @@ function send(url: string, file: File, onProgress: (loaded: number) => void): Pr
   });
 }
 
-/** Uploads files into a folder a few at a time, tracking progress per file; refreshes the page when a batch ends. */
 /** A file with its path inside a dropped folder. */
 export type PickedFile = { file: File; relative: string };
 
@@ -59,40 +57,108 @@ export function droppedFiles(dt: DataTransfer): Promise<PickedFile[]> {
   return entries.reduce((p, e) => p.then(() => walk(e, '')), Promise.resolve()).then(() => out);
 }
 
+type Job = { file: File; item: UploadItem; path: string };
+
+/**
+ * Uploads files into a folder a few at a time, tracking progress per file: each can be cancelled
+ * (queued or running), failed ones retried; leaving the page while uploads run asks first. The page
+ * refreshes when a batch ends.
+ */
 export function useUploads(datasetId: string, folder: string, maxUploadBytes: number) {
   const router = useRouter();
   const [items, setItems] = useState<UploadItem[]>([]);
   const nextId = useRef(0);
+  const jobs = useRef(new Map<number, Job>());
+  const running = useRef(new Map<number, XMLHttpRequest>());
+  const cancelled = useRef(new Set<number>());
+  const [startedAt, setStartedAt] = useState<number | null>(null);
   const update = (id: number, patch: Partial<UploadItem>) => setItems((all) => all.map((it) => (it.id === id ? { ...it, ...patch } : it)));
 
-  const start = useCallback(
-    (files: (File | PickedFile)[]) => {
-      // A folder upload names each file by its path inside the chosen (or dropped) folder.
-      const jobs = files.map((picked) => {
-        const file = picked instanceof File ? picked : picked.file;
-        const relative = picked instanceof File ? (picked as File & { webkitRelativePath?: string }).webkitRelativePath || picked.name : picked.relative;
-        const item: UploadItem = { id: nextId.current++, label: relative, loaded: 0, total: file.size, status: 'queued' };
-        return { file, item, path: folder ? `${folder}/${relative}` : relative };
-      });
-      setItems((all) => [...all.filter((it) => it.status !== 'done'), ...jobs.map((j) => j.item)]);
+  const active = items.some((it) => it.status === 'queued' || it.status === 'uploading');
+  useEffect(() => {
+    if (!active) return;
+    // Closing the tab or leaving the page would drop the uploads silently: ask first.
+    const warn = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [active]);
+
+  const run = useCallback(
+    (batch: Job[]) => {
+      setStartedAt((t) => t ?? Date.now());
       let cursor = 0;
       const worker = async () => {
-        while (cursor < jobs.length) {
-          const { file, item, path } = jobs[cursor++];
+        while (cursor < batch.length) {
+          const { file, item, path } = batch[cursor++];
+          if (cancelled.current.has(item.id)) continue;
           if (file.size > maxUploadBytes) {
             update(item.id, { status: 'error', error: `This file is larger than the ${formatBytes(maxUploadBytes)} upload limit.` });
             continue;
           }
-          update(item.id, { status: 'uploading' });
-          const error = await send(fileUrl(datasetId, path), file, (loaded) => update(item.id, { loaded }));
-          update(item.id, error ? { status: 'error', error } : { status: 'done', loaded: file.size });
+          update(item.id, { status: 'uploading', loaded: 0, error: undefined });
+          const xhr = new XMLHttpRequest();
+          running.current.set(item.id, xhr);
+          const error = await send(fileUrl(datasetId, path), file, (loaded) => update(item.id, { loaded }), xhr);
+          running.current.delete(item.id);
+          if (cancelled.current.has(item.id)) update(item.id, { status: 'cancelled', loaded: 0 });
+          else update(item.id, error ? { status: 'error', error } : { status: 'done', loaded: file.size });
         }
       };
-      void Promise.all(Array.from({ length: Math.min(PARALLEL, jobs.length) }, worker)).then(() => router.refresh());
+      void Promise.all(Array.from({ length: Math.min(PARALLEL, batch.length) }, worker)).then(() => {
+        if (running.current.size === 0) setStartedAt(null);
+        router.refresh();
+      });
     },
-    [datasetId, folder, maxUploadBytes, router],
+    [datasetId, maxUploadBytes, router],
   );
 
-  const clear = () => setItems((all) => all.filter((it) => it.status === 'queued' || it.status === 'uploading'));
-  return { items, start, clear };
+  const start = useCallback(
+    (files: (File | PickedFile)[]) => {
+      // A folder upload names each file by its path inside the chosen (or dropped) folder.
+      const batch = files.map((picked) => {
+        const file = picked instanceof File ? picked : picked.file;
+        const relative = picked instanceof File ? (picked as File & { webkitRelativePath?: string }).webkitRelativePath || picked.name : picked.relative;
+        const item: UploadItem = { id: nextId.current++, label: relative, loaded: 0, total: file.size, status: 'queued' };
+        const job = { file, item, path: folder ? `${folder}/${relative}` : relative };
+        jobs.current.set(item.id, job);
+        return job;
+      });
+      setItems((all) => [...all.filter((it) => it.status !== 'done' && it.status !== 'cancelled'), ...batch.map((j) => j.item)]);
+      run(batch);
+    },
+    [folder, run],
+  );
+
+  /** Stops one upload (or all): a running one is aborted, nothing of it is kept on the server. */
+  const cancel = (id?: number) => {
+    for (const it of items) {
+      if (id !== undefined && it.id !== id) continue;
+      if (it.status !== 'queued' && it.status !== 'uploading') continue;
+      cancelled.current.add(it.id);
+      running.current.get(it.id)?.abort();
+      if (it.status === 'queued') update(it.id, { status: 'cancelled' });
+    }
+  };
+
+  /** Sends failed or cancelled files again. */
+  const retry = (id?: number) => {
+    const again = items.filter((it) => (id === undefined || it.id === id) && (it.status === 'error' || it.status === 'cancelled'));
+    const batch = again.map((it) => jobs.current.get(it.id)!).filter(Boolean);
+    for (const j of batch) {
+      cancelled.current.delete(j.item.id);
+      update(j.item.id, { status: 'queued', loaded: 0, error: undefined });
+    }
+    if (batch.length) run(batch);
+  };
+
+  const clear = () =>
+    setItems((all) => {
+      const keep = all.filter((it) => it.status === 'queued' || it.status === 'uploading');
+      for (const it of all) if (!keep.includes(it)) jobs.current.delete(it.id);
+      return keep;
+    });
+  return { items, start, cancel, retry, clear, startedAt };
 }
