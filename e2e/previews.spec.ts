@@ -39,8 +39,17 @@ test('the README is the dataset card; clicking a file opens its preview, not a d
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download README.md' }).click()]);
   expect(download.suggestedFilename()).toBe('README.md');
 
-  // The whole dataset as one .zip, streamed.
+  // Search the whole dataset by path.
   await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name }).click();
+  await files.getByRole('searchbox', { name: 'Search files' }).fill('TRAIN');
+  await files.getByRole('searchbox', { name: 'Search files' }).press('Enter');
+  await expect(files.getByText('1 match for “TRAIN”.')).toBeVisible();
+  await expect(files.getByRole('link', { name: 'train.csv', exact: true })).toBeVisible();
+  await expect(files.getByRole('link', { name: 'README.md', exact: true })).toHaveCount(0);
+  await files.getByRole('link', { name: 'Clear search' }).click();
+  await expect(files.getByRole('link', { name: 'README.md', exact: true })).toBeVisible();
+
+  // The whole dataset as one .zip, streamed.
   const [zip] = await Promise.all([page.waitForEvent('download'), files.getByRole('link', { name: 'Download folder' }).click()]);
   expect(zip.suggestedFilename()).toBe(`${name}.zip`);
   const bytes = fs.readFileSync((await zip.path())!);

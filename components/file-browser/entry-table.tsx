@@ -21,7 +21,7 @@ const compare: Record<SortKey, (a: EntryRow, b: EntryRow) => number> = {
 const sizeText = (e: EntryRow) => (e.kind === 'folder' ? `${e.items ?? 0} ${e.items === 1 ? 'item' : 'items'}` : formatBytes(e.size));
 
 /** A folder's entries, folders first, sortable by name, size or modified; managers get rename and delete. */
-export function EntryTable({ datasetId, rows, canManage }: { datasetId: string; rows: EntryRow[]; canManage: boolean }) {
+export function EntryTable({ datasetId, rows, canManage, showPath = false }: { datasetId: string; rows: EntryRow[]; canManage: boolean; showPath?: boolean }) {
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'name', dir: 1 });
   const [dialog, setDialog] = useState<DialogState>(null);
   const sorted = useMemo(() => {
@@ -63,10 +63,10 @@ export function EntryTable({ datasetId, rows, canManage }: { datasetId: string; 
                 <div className="flex min-w-0 items-center gap-2">
                   <EntryIcon kind={e.kind} />
                   {e.kind === 'folder' ? (
-                    <Link href={folderHref(datasetId, e.path)} className="min-w-0 break-all font-medium text-indigo-700 hover:underline">{e.name}</Link>
+                    <Link href={folderHref(datasetId, e.path)} className="min-w-0 break-all font-medium text-indigo-700 hover:underline">{showPath ? e.path : e.name}</Link>
                   ) : (
                     <>
-                      <Link id={`entry-${i}`} href={filePageHref(datasetId, e.path)} className="min-w-0 break-all text-indigo-700 hover:underline">{e.name}</Link>
+                      <Link id={`entry-${i}`} href={filePageHref(datasetId, e.path)} className="min-w-0 break-all text-indigo-700 hover:underline">{showPath ? e.path : e.name}</Link>
                       {/* Named "Download" (described by the file's name), so "a link named after each file" stays unique. */}
                       <a href={fileUrl(datasetId, e.path)} download aria-label="Download" aria-describedby={`entry-${i}`} title={`Download ${e.name}`} className="ml-auto shrink-0 rounded px-1.5 py-0.5 text-slate-500 hover:bg-slate-100 hover:text-slate-800">
                         <span aria-hidden="true">↓</span>

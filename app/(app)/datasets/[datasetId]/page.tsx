@@ -28,10 +28,11 @@ export default async function DatasetPage({ params, searchParams }: Props) {
   const { datasetId } = await params;
   const sp = await searchParams;
   const path = typeof sp.path === 'string' ? sp.path : '';
+  const query = typeof sp.q === 'string' ? sp.q : '';
   const d = await orNotFound(getDatasetDetails(user.id, datasetId));
   const activity = can(d.role, 'access.manage') ? await listDatasetActivity(user.id, datasetId) : null;
   // The dataset card: README.md at the root, shown on the top folder's view.
-  const readme = path ? null : await readDatasetReadme(user.id, datasetId);
+  const readme = path || query ? null : await readDatasetReadme(user.id, datasetId);
 
   return (
     <div className="space-y-8">
@@ -60,7 +61,7 @@ export default async function DatasetPage({ params, searchParams }: Props) {
         </section>
       )}
 
-      <FileBrowserSection userId={user.id} datasetId={d.id} datasetName={d.name} path={path} role={d.role} readOnly={d.readOnly} />
+      <FileBrowserSection userId={user.id} datasetId={d.id} datasetName={d.name} path={path} query={query} role={d.role} readOnly={d.readOnly} />
 
       <PeopleSection userId={user.id} dataset={d} />
 
