@@ -4,7 +4,7 @@ import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { getDb, type Db, type Tx } from '@/db/client';
 import { datasets, entries } from '@/db/schema';
 import { authorizeDataset } from '@/lib/access';
-import { logActivity } from '@/lib/activity';
+import { logActivity, logUpload } from '@/lib/activity';
 import { config } from '@/lib/config';
 import { AppError, isUniqueViolation } from '@/lib/errors';
 import { ancestorsOf, baseName, isWithin, joinPath, normalizeFolderPath, normalizeName, normalizePath, parentOf } from '@/lib/paths';
@@ -62,7 +62,13 @@ export async function createFolder(userId: string, datasetId: string, rawPath: s
   });
 }
 
-export type UploadOptions = { contentLength?: number; contentType?: string | null; signal?: AbortSignal };
+export type UploadOptions = {
+  contentLength?: number;
+  contentType?: string | null;
+  signal?: AbortSignal;
+  /** The client's id for a batch of files uploaded together: they make one activity event. */
+  batch?: string;
+};
 export type UploadResult = { path: string; size: number; sha256: string; created: boolean };
 
 /**
@@ -109,7 +115,7 @@ export async function uploadFile(userId: string, datasetId: string, rawPath: str
         oldKey = current.storageKey;
         created = false;
       }
-      await logActivity(tx, userId, { datasetId }, created ? 'file.uploaded' : 'file.replaced', { path, size: blob.size });
+      await logUpload(tx, userId, datasetId, { path, size: blob.size, created, folder: parentOf(path) }, options.batch);
     });
   } catch (err) {
     await store.delete(blob.key).catch(() => {});

@@ -13,6 +13,10 @@ export function describeDatasetActivity(a: ActivityItem): string {
     case 'dataset.unlocked': return 'unlocked the dataset';
     case 'dataset.transferred': return `transferred ownership to ${who}`;
     case 'file.uploaded': return `uploaded ${d.path}`;
+    case 'files.uploaded': {
+      const n = Number(a.detail.files ?? 0);
+      return n === 1 ? `uploaded ${d.path ?? 'a file'}` : `uploaded ${n.toLocaleString('en-US')} files to ${d.folder ? `${d.folder}/` : 'the top folder'}`;
+    }
     case 'file.replaced': return `replaced ${d.path}`;
     case 'file.deleted': return `deleted ${d.path}`;
     case 'folder.created': return `created folder ${d.path}`;

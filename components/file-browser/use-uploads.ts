@@ -10,9 +10,11 @@ export type UploadItem = { id: number; label: string; loaded: number; total: num
 const PARALLEL = 3;
 
 // XMLHttpRequest rather than fetch: only XHR reports upload progress.
-function send(url: string, file: File, onProgress: (loaded: number) => void, xhr = new XMLHttpRequest()): Promise<string | null> {
+function send(url: string, file: File, onProgress: (loaded: number) => void, xhr: XMLHttpRequest, batch: string | null): Promise<string | null> {
   return new Promise((resolve) => {
     xhr.open('PUT', url);
+    // Files picked or dropped together are one batch: the activity log shows one line for them.
+    if (batch) xhr.setRequestHeader('X-Trove-Upload-Batch', batch);
     xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
     xhr.upload.onprogress = (e) => onProgress(e.loaded);
     xhr.onload = () => {
@@ -57,7 +59,16 @@ export function droppedFiles(dt: DataTransfer): Promise<PickedFile[]> {
   return entries.reduce((p, e) => p.then(() => walk(e, '')), Promise.resolve()).then(() => out);
 }
 
-type Job = { file: File; item: UploadItem; path: string };
+/** A random UUID; crypto.randomUUID exists only on https or localhost, getRandomValues everywhere. */
+function newBatchId(): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+type Job = { file: File; item: UploadItem; path: string; batch: string | null };
 
 /**
  * Uploads files into a folder a few at a time, tracking progress per file: each can be cancelled
@@ -92,7 +103,7 @@ export function useUploads(datasetId: string, folder: string, maxUploadBytes: nu
       let cursor = 0;
       const worker = async () => {
         while (cursor < batch.length) {
-          const { file, item, path } = batch[cursor++];
+          const { file, item, path, batch: batchId } = batch[cursor++];
           if (cancelled.current.has(item.id)) continue;
           if (file.size > maxUploadBytes) {
             update(item.id, { status: 'error', error: `This file is larger than the ${formatBytes(maxUploadBytes)} upload limit.` });
@@ -101,7 +112,7 @@ export function useUploads(datasetId: string, folder: string, maxUploadBytes: nu
           update(item.id, { status: 'uploading', loaded: 0, error: undefined });
           const xhr = new XMLHttpRequest();
           running.current.set(item.id, xhr);
-          const error = await send(fileUrl(datasetId, path), file, (loaded) => update(item.id, { loaded }), xhr);
+          const error = await send(fileUrl(datasetId, path), file, (loaded) => update(item.id, { loaded }), xhr, batchId);
           running.current.delete(item.id);
           if (cancelled.current.has(item.id)) update(item.id, { status: 'cancelled', loaded: 0 });
           else update(item.id, error ? { status: 'error', error } : { status: 'done', loaded: file.size });
@@ -118,11 +129,12 @@ export function useUploads(datasetId: string, folder: string, maxUploadBytes: nu
   const start = useCallback(
     (files: (File | PickedFile)[]) => {
       // A folder upload names each file by its path inside the chosen (or dropped) folder.
+      const batchId = files.length > 1 ? newBatchId() : null;
       const batch = files.map((picked) => {
         const file = picked instanceof File ? picked : picked.file;
         const relative = picked instanceof File ? (picked as File & { webkitRelativePath?: string }).webkitRelativePath || picked.name : picked.relative;
         const item: UploadItem = { id: nextId.current++, label: relative, loaded: 0, total: file.size, status: 'queued' };
-        const job = { file, item, path: folder ? `${folder}/${relative}` : relative };
+        const job = { file, item, path: folder ? `${folder}/${relative}` : relative, batch: batchId };
         jobs.current.set(item.id, job);
         return job;
       });

@@ -45,6 +45,7 @@ export async function PUT(request: Request, ctx: Ctx): Promise<Response> {
     const result = await uploadFile(user.id, datasetId, filePath(request, datasetId), request.body, {
       contentLength,
       contentType: cleanContentType(request.headers.get('content-type')),
+      batch: request.headers.get('x-trove-upload-batch') ?? undefined,
       signal: request.signal,
     });
     return json(result.created ? 201 : 200, result);
