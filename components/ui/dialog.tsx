@@ -9,7 +9,11 @@ export function Dialog({ open, onClose, title, children, wide = false }: { open:
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    if (open && !el.open) el.showModal();
+    if (open && !el.open) {
+      el.showModal();
+      // Start where the work is: the first field (showModal would focus the ✕ Close button).
+      el.querySelector<HTMLElement>('[data-autofocus], input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])')?.focus();
+    }
     if (!open && el.open) el.close();
   }, [open]);
   return (
