@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { config } from '@/lib/config';
+import { DataDirLockedError, lockDataDir, type LockOptions } from '@/lib/data-dir-lock';
 import * as schema from './schema';
 
 export type Db = PostgresJsDatabase<typeof schema>;
@@ -54,37 +55,35 @@ async function openPostgres(url: string): Promise<Handle> {
   return { db, close: () => sql.end({ timeout: 5 }) };
 }
 
-export class DataDirLockedError extends Error {}
+export { DataDirLockedError };
 
 /** Opens the embedded database in dataDir, holding an exclusive lock on it for the life of the process. */
-export async function openPglite(dataDir: string): Promise<Handle> {
-  const lockfile = await import('proper-lockfile');
+export async function openPglite(dataDir: string, lockOptions?: LockOptions): Promise<Handle> {
   const dir = path.join(dataDir, 'db');
-  fs.mkdirSync(dir, { recursive: true });
   // PGlite has no lock of its own: two processes on one directory silently lose writes.
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(dir, { lockfilePath: path.join(dataDir, 'db.lock'), stale: 15_000, update: 5_000 });
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ELOCKED') {
-      throw new DataDirLockedError(
-        `Trove: the data directory ${dataDir} is in use by another Trove process. ` +
-          'Stop that process, or point DATA_DIR (or DATABASE_URL) somewhere else.',
-      );
-    }
-    throw err;
-  }
+  const lock = lockDataDir(dataDir, lockOptions);
+  fs.mkdirSync(dir, { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
-  const client = new PGlite(dir);
-  const db = drizzle(client, { schema });
-  await migrate(db, { migrationsFolder: MIGRATIONS });
+  let client: InstanceType<typeof PGlite>;
+  let db;
+  try {
+    client = new PGlite(dir);
+    db = drizzle(client, { schema });
+    await migrate(db, { migrationsFolder: MIGRATIONS });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   return {
     db: db as unknown as Db,
     close: async () => {
-      await client.close();
-      await release();
+      try {
+        await client.close();
+      } finally {
+        lock.release();
+      }
     },
   };
 }
