@@ -11,8 +11,9 @@ const KEY = /^[0-9a-f]{32}$/;
 const STALE_TEMP_MS = 24 * 3600 * 1000;
 // Chunks smaller than this are gathered before a write, so tiny request chunks don't mean tiny syscalls.
 const WRITE_BATCH = 1 << 20;
-// Big read chunks: each one crosses Node → web stream → Next's writer with per-chunk promises.
-const READ_CHUNK = 1 << 20;
+// Read chunks: big enough that per-chunk promises (Node → web stream → Next's writer) cost little,
+// small enough that a slow client holds little: a download pulls one chunk at a time (no read-ahead).
+const READ_CHUNK = 256 << 10;
 
 function toIterable(source: BlobSource): AsyncIterable<Uint8Array> {
   return Symbol.asyncIterator in source ? source : Readable.fromWeb(source as import('node:stream/web').ReadableStream<Uint8Array>);
@@ -34,6 +35,14 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async put(source: BlobSource, options: PutOptions): Promise<StoredBlob> {
+    try {
+      return await this.write(source, options);
+    } catch (err) {
+      throw storageError(err);
+    }
+  }
+
+  private async write(source: BlobSource, options: PutOptions): Promise<StoredBlob> {
     await fsp.mkdir(this.tmpDir, { recursive: true });
     void this.sweepTemp();
     const key = crypto.randomBytes(16).toString('hex');
@@ -85,6 +94,53 @@ export class LocalBlobStore implements BlobStore {
     return fs.createReadStream(this.pathOf(key), { ...(range ?? {}), highWaterMark: READ_CHUNK });
   }
 
+  async openRead(key: string, range?: ByteRange, signal?: AbortSignal): Promise<ReadableStream<Uint8Array> | null> {
+    let handle: fsp.FileHandle;
+    try {
+      handle = await fsp.open(this.pathOf(key), 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    let pos = range?.start ?? 0;
+    const end = range ? range.end + 1 : (await handle.stat()).size;
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      await handle.close().catch(() => {});
+    };
+    // A client that went away: the file is closed now, whoever holds the stream.
+    signal?.addEventListener('abort', () => void close(), { once: true });
+    // highWaterMark 0: nothing is read until the response writer asks, and it asks only once the
+    // socket has drained (backpressure end to end), so a slow client costs one chunk, not megabytes.
+    return new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          if (closed) return controller.error(signal?.reason ?? new Error('closed'));
+          const want = Math.min(READ_CHUNK, end - pos);
+          if (want <= 0) {
+            await close();
+            controller.close();
+            return;
+          }
+          try {
+            const buf = Buffer.allocUnsafeSlow(want);
+            const { bytesRead } = await handle.read(buf, 0, want, pos);
+            if (bytesRead === 0) throw new Error('The stored file is shorter than recorded.');
+            pos += bytesRead;
+            controller.enqueue(bytesRead === want ? buf : buf.subarray(0, bytesRead));
+          } catch (err) {
+            await close();
+            controller.error(err);
+          }
+        },
+        cancel: close,
+      },
+      { highWaterMark: 0 },
+    );
+  }
+
   async delete(key: string): Promise<void> {
     await fsp.rm(this.pathOf(key), { force: true });
   }
@@ -110,6 +166,23 @@ export class LocalBlobStore implements BlobStore {
       if (st && st.mtimeMs < cutoff) await fsp.rm(file, { force: true }).catch(() => {});
     }
   }
+}
+
+/**
+ * Disk faults as answers: full → 507, read-only or not writable → 503. The temp file is gone by then
+ * and nothing was renamed, so whatever the path held before is untouched.
+ */
+export function storageError(err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    console.error(`Trove: file storage is full (${code}); an upload was refused.`);
+    return new AppError('STORAGE_FULL', 'The storage is full, so the file was not saved. Ask the administrator to free some space.');
+  }
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+    console.error(`Trove: file storage is not writable (${code}); an upload was refused.`);
+    return new AppError('UNAVAILABLE', 'The storage cannot be written to right now, so the file was not saved. Try again later.');
+  }
+  return err;
 }
 
 /** Makes a rename durable (a no-op where directories cannot be opened). */
