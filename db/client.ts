@@ -41,11 +41,14 @@ async function openPostgres(url: string): Promise<Handle> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-  const sql = postgres(url, { max: Number(process.env.DATABASE_POOL_SIZE) || 10, onnotice: () => {} });
-  const db = drizzle(sql, { schema });
+  const { withReadRetry } = await import('./read-retry');
+  // A bounded connect: during an outage a request waits at most this long, then answers 503.
+  const connect_timeout = Number(process.env.DATABASE_CONNECT_TIMEOUT_S) || 5;
+  const sql = postgres(url, { max: Number(process.env.DATABASE_POOL_SIZE) || 10, connect_timeout, onnotice: () => {} });
+  const db = drizzle(withReadRetry(sql), { schema });
   // Serialise migrations across processes starting at once (several app instances, test workers):
   // one connection holds an advisory lock while it migrates.
-  const one = postgres(url, { max: 1, onnotice: () => {} });
+  const one = postgres(url, { max: 1, connect_timeout, onnotice: () => {} });
   try {
     await one`select pg_advisory_lock(7406211)`;
     await migrate(drizzle(one, { schema }), { migrationsFolder: MIGRATIONS });

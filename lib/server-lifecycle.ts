@@ -1,5 +1,6 @@
 import { closeDb, DataDirLockedError, getDb } from '@/db/client';
 import { startEmailWorker, stopEmailWorker } from '@/lib/email/worker';
+import { markShuttingDown } from '@/lib/health';
 
 let started = false;
 
@@ -16,6 +17,7 @@ export async function startServer(): Promise<void> {
   startEmailWorker();
   const stop = (signal: string) => {
     console.log(`Trove: ${signal} received: finishing requests, then closing.`);
+    markShuttingDown(); // /api/health/ready answers 503 from now on
     // Next's own handler stops accepting connections, waits for in-flight requests, then calls
     // process.exit. Hand the worker's leases back now, and close the database just before that exit.
     const workerStopped = stopEmailWorker().catch(() => {});

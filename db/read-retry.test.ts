@@ -1,0 +1,74 @@
+import postgres from 'postgres';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDatabaseKnownDown } from '@/lib/db-availability';
+import { isDatabaseUnavailable } from '@/lib/errors';
+import { startForwarder } from '@/lib/testing/tcp-forwarder';
+import { isIdempotentRead, withReadRetry } from './read-retry';
+
+// Issue 14 (8): a database restart or outage. Runs against real PostgreSQL only (PGlite has no server).
+const url = process.env.DATABASE_URL;
+
+describe('idempotent reads', () => {
+  it('are told apart from writes and locking reads', () => {
+    expect(isIdempotentRead('select "id" from "users" where "email" = $1')).toBe(true);
+    expect(isIdempotentRead('with x as (select 1) select * from x')).toBe(true);
+    expect(isIdempotentRead('select * from "entries" where id = $1 for update')).toBe(false);
+    expect(isIdempotentRead('insert into "teams" ("name") values ($1)')).toBe(false);
+    expect(isIdempotentRead('with d as (delete from t returning *) select * from d')).toBe(false);
+  });
+});
+
+describe.skipIf(!url)('a database restart or outage (PostgreSQL)', () => {
+  let fwd: Awaited<ReturnType<typeof startForwarder>>;
+  let client: postgres.Sql;
+  let db: ReturnType<typeof drizzle>;
+
+  beforeAll(async () => {
+    const u = new URL(url!);
+    fwd = await startForwarder({ host: u.hostname, port: Number(u.port || 5432) });
+    u.hostname = '127.0.0.1';
+    u.port = String(fwd.port);
+    client = postgres(u.toString(), { max: 2, connect_timeout: 1, onnotice: () => {} });
+    db = drizzle(withReadRetry(client));
+  });
+  afterAll(async () => {
+    await client?.end({ timeout: 1 });
+    await fwd?.close();
+  });
+
+  it('a read during a sub-second restart is retried once on a fresh connection and succeeds', async () => {
+    expect(await db.execute(sql`select 1 as one`)).toEqual([{ one: 1 }]);
+    await fwd.cut(); // open connections reset, new ones refused
+    setTimeout(() => void fwd.restore(), 300);
+    const t0 = Date.now();
+    expect(await db.execute(sql`select 2 as two`)).toEqual([{ two: 2 }]);
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(isDatabaseKnownDown()).toBe(false);
+  });
+
+  it('a write is never repeated: it fails as "database unavailable" (a 503), and marks the outage', async () => {
+    await db.execute(sql`select 1`);
+    await fwd.cut();
+    const err = await db.execute(sql`create temporary table if not exists t_retry (x int)`).catch((e) => e);
+    expect(isDatabaseUnavailable(err)).toBe(true);
+    expect(isDatabaseKnownDown()).toBe(true);
+    await fwd.restore();
+    await db.execute(sql`select 1`);
+    expect(isDatabaseKnownDown()).toBe(false);
+  });
+
+  it('a server that accepts but never answers stalls a request no longer than the connect timeout (and one retry)', async () => {
+    await fwd.hang();
+    // Existing pooled connections were reset; new ones hang until connect_timeout (1 s here, 5 s by default).
+    const t0 = Date.now();
+    const err = await db.execute(sql`select 3`).catch((e) => e);
+    const took = Date.now() - t0;
+    expect(isDatabaseUnavailable(err)).toBe(true);
+    expect(took).toBeLessThan(3_500);
+    await fwd.cut();
+    await fwd.restore();
+    expect(await db.execute(sql`select 4 as four`)).toEqual([{ four: 4 }]);
+  });
+});
