@@ -37,7 +37,10 @@ async function* failing() {
 
 const blobsDir = () => path.join(config.dataDir, 'blobs');
 const blobExists = (key: string) => fs.existsSync(path.join(blobsDir(), key.slice(0, 2), key.slice(2, 4), key));
-const tmpFiles = () => (fs.existsSync(path.join(blobsDir(), 'tmp')) ? fs.readdirSync(path.join(blobsDir(), 'tmp')) : []);
+const tmpFiles = () => {
+  const dir = path.join(blobsDir(), 'tmp');
+  return fs.existsSync(dir) ? (fs.readdirSync(dir, { recursive: true }) as string[]).filter((n) => n.endsWith('.part')) : [];
+};
 const upload = (userId: string, ds: string, p: string, content: string) => uploadFile(userId, ds, p, bytes(content), { contentLength: Buffer.byteLength(content) });
 const names = async (userId: string, ds: string, folder = '') => (await listFolder(userId, ds, folder)).entries.map((e) => `${e.kind}:${e.name}`);
 async function keyOf(ds: string, p: string) {

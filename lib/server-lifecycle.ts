@@ -1,6 +1,16 @@
 import { closeDb, DataDirLockedError, getDb } from '@/db/client';
 import { startEmailWorker, stopEmailWorker } from '@/lib/email/worker';
 import { markShuttingDown } from '@/lib/health';
+import { sweepStorage } from '@/lib/storage/sweep';
+
+const SWEEP_EVERY_MS = 6 * 3600 * 1000;
+
+// At start-up (temp files of a crashed predecessor go at once), then every 6 hours.
+function startStorageSweep(): void {
+  const run = () => void sweepStorage().catch((err) => console.error('Trove: storage sweep failed:', err instanceof Error ? err.message : err));
+  run();
+  setInterval(run, SWEEP_EVERY_MS).unref();
+}
 
 let started = false;
 
@@ -15,6 +25,7 @@ export async function startServer(): Promise<void> {
     process.exit(1);
   }
   startEmailWorker();
+  startStorageSweep();
   const stop = (signal: string) => {
     console.log(`Trove: ${signal} received: finishing requests, then closing.`);
     markShuttingDown(); // /api/health/ready answers 503 from now on
