@@ -1,4 +1,5 @@
 import { closeDb, DataDirLockedError, getDb } from '@/db/client';
+import { loadAuthSecret } from '@/lib/auth/secret';
 import { startEmailWorker, stopEmailWorker } from '@/lib/email/worker';
 import { markShuttingDown } from '@/lib/health';
 import { sweepStorage } from '@/lib/storage/sweep';
@@ -20,6 +21,7 @@ export async function startServer(): Promise<void> {
   started = true;
   try {
     await getDb();
+    await loadAuthSecret(); // with DATABASE_URL and no AUTH_SECRET: the one all instances share
   } catch (err) {
     console.error(err instanceof DataDirLockedError ? err.message : err);
     process.exit(1);
