@@ -44,7 +44,10 @@ async function openPostgres(url: string): Promise<Handle> {
   const { withReadRetry } = await import('./read-retry');
   // A bounded connect: during an outage a request waits at most this long, then answers 503.
   const connect_timeout = Number(process.env.DATABASE_CONNECT_TIMEOUT_S) || 5;
-  const sql = postgres(url, { max: Number(process.env.DATABASE_POOL_SIZE) || 10, connect_timeout, onnotice: () => {} });
+  // Reconnect backoff capped at 1 s: postgres.js's default grows with every failed connect of the
+  // pool (3^n / 100 s, up to 20 s), so after an outage requests kept waiting long after the server was back.
+  const backoff = (retries: number) => Math.min(0.05 * 2 ** retries, 1);
+  const sql = postgres(url, { max: Number(process.env.DATABASE_POOL_SIZE) || 10, connect_timeout, backoff, onnotice: () => {} });
   const db = drizzle(withReadRetry(sql), { schema });
   // Serialise migrations across processes starting at once (several app instances, test workers):
   // one connection holds an advisory lock while it migrates.

@@ -1,7 +1,7 @@
 // Whether this process recently failed to reach its database. Kept on globalThis because proxy.ts,
 // route handlers and pages are bundled separately but run in one process. No imports: proxy.ts uses it.
 
-const HOLD_MS = 2_000;
+const HOLD_MS = 1_000;
 const g = globalThis as unknown as { __troveDbOutage?: { until: number } };
 
 /** Records a connection failure: for a moment, page requests are answered 503 without trying. */

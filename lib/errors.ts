@@ -59,6 +59,8 @@ const UNAVAILABLE_SOCKET = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
   // postgres.js's own
   'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT',
+  // db/read-retry.ts: failing fast right after a connection failure
+  'DATABASE_UNAVAILABLE',
 ]);
 
 /** True when an error (or one it wraps) says the database cannot be reached right now: worth a 503 and a retry. */

@@ -223,7 +223,7 @@ partial.destroy();
 await new Promise((r) => setTimeout(r, 1000));
 const abortedStatus = (await get(url('aborted.bin'))).status;
 const tmpDir = path.join(work, 'data', 'blobs', 'tmp');
-const tmpLeft = external ? null : fs.existsSync(tmpDir) ? fs.readdirSync(tmpDir).length : 0;
+const tmpLeft = external ? null : fs.existsSync(tmpDir) ? fs.readdirSync(tmpDir, { recursive: true }).filter((n) => String(n).endsWith('.part')).length : 0;
 
 const fmt = (n) => (n === null ? 'n/a (set BENCH_PID)' : `${(n / MiB).toFixed(1)} MiB`);
 const upMBps = mbps(SIZE, up.seconds);
