@@ -20,7 +20,7 @@ const nextConfig: NextConfig = {
   // Separate build directories let several checkouts' builds run side by side (tests, CI).
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // PGlite loads its WASM and data files from its own package directory; argon2 is native.
-  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'proper-lockfile'],
+  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'fs-native-extensions'],
   async headers() {
     return [
       { source: '/:path*', headers: securityHeaders },

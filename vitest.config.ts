@@ -11,6 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ['lib/**/*.test.ts', 'db/**/*.test.ts', 'tests/**/*.test.ts', 'components/**/*.test.tsx'],
+    // *.pg.test.ts need a PostgreSQL server (restarts, several instances): part of the PostgreSQL run only.
+    exclude: ['**/node_modules/**', ...(process.env.TEST_DATABASE_URL || process.env.DATABASE_URL ? [] : ['**/*.pg.test.ts'])],
     setupFiles: ['lib/testing/setup.ts'],
     pool: 'forks',
     // One database per worker process, shared by its test files; tests create their own data.

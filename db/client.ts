@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { config } from '@/lib/config';
+import { DataDirLockedError, lockDataDir, type LockOptions } from '@/lib/data-dir-lock';
 import * as schema from './schema';
 
 export type Db = PostgresJsDatabase<typeof schema>;
@@ -40,11 +41,17 @@ async function openPostgres(url: string): Promise<Handle> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-  const sql = postgres(url, { max: Number(process.env.DATABASE_POOL_SIZE) || 10, onnotice: () => {} });
-  const db = drizzle(sql, { schema });
+  const { withReadRetry } = await import('./read-retry');
+  // A bounded connect: during an outage a request waits at most this long, then answers 503.
+  const connect_timeout = Number(process.env.DATABASE_CONNECT_TIMEOUT_S) || 5;
+  // Reconnect backoff capped at 1 s: postgres.js's default grows with every failed connect of the
+  // pool (3^n / 100 s, up to 20 s), so after an outage requests kept waiting long after the server was back.
+  const backoff = (retries: number) => Math.min(0.05 * 2 ** retries, 1);
+  const sql = postgres(url, { max: Number(process.env.DATABASE_POOL_SIZE) || 10, connect_timeout, backoff, onnotice: () => {} });
+  const db = drizzle(withReadRetry(sql), { schema });
   // Serialise migrations across processes starting at once (several app instances, test workers):
   // one connection holds an advisory lock while it migrates.
-  const one = postgres(url, { max: 1, onnotice: () => {} });
+  const one = postgres(url, { max: 1, connect_timeout, onnotice: () => {} });
   try {
     await one`select pg_advisory_lock(7406211)`;
     await migrate(drizzle(one, { schema }), { migrationsFolder: MIGRATIONS });
@@ -54,37 +61,35 @@ async function openPostgres(url: string): Promise<Handle> {
   return { db, close: () => sql.end({ timeout: 5 }) };
 }
 
-export class DataDirLockedError extends Error {}
+export { DataDirLockedError };
 
 /** Opens the embedded database in dataDir, holding an exclusive lock on it for the life of the process. */
-export async function openPglite(dataDir: string): Promise<Handle> {
-  const lockfile = await import('proper-lockfile');
+export async function openPglite(dataDir: string, lockOptions?: LockOptions): Promise<Handle> {
   const dir = path.join(dataDir, 'db');
-  fs.mkdirSync(dir, { recursive: true });
   // PGlite has no lock of its own: two processes on one directory silently lose writes.
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(dir, { lockfilePath: path.join(dataDir, 'db.lock'), stale: 15_000, update: 5_000 });
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ELOCKED') {
-      throw new DataDirLockedError(
-        `Trove: the data directory ${dataDir} is in use by another Trove process. ` +
-          'Stop that process, or point DATA_DIR (or DATABASE_URL) somewhere else.',
-      );
-    }
-    throw err;
-  }
+  const lock = lockDataDir(dataDir, lockOptions);
+  fs.mkdirSync(dir, { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
-  const client = new PGlite(dir);
-  const db = drizzle(client, { schema });
-  await migrate(db, { migrationsFolder: MIGRATIONS });
+  let client: InstanceType<typeof PGlite>;
+  let db;
+  try {
+    client = new PGlite(dir);
+    db = drizzle(client, { schema });
+    await migrate(db, { migrationsFolder: MIGRATIONS });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   return {
     db: db as unknown as Db,
     close: async () => {
-      await client.close();
-      await release();
+      try {
+        await client.close();
+      } finally {
+        lock.release();
+      }
     },
   };
 }

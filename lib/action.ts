@@ -3,7 +3,8 @@ import { headers } from 'next/headers';
 import { unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
 import { getCurrentUser } from '@/lib/auth/session';
-import { AppError, isBadValueError, type ErrorCode } from '@/lib/errors';
+import { AppError, isBadValueError, isDatabaseUnavailable, type ErrorCode } from '@/lib/errors';
+import { UNAVAILABLE_MESSAGE } from '@/lib/http/responses';
 import { isCrossSite } from '@/lib/http/origin';
 import type { SessionUser } from '@/lib/users';
 
@@ -27,6 +28,10 @@ export function toFailure(err: unknown): ActionFailure {
   unstable_rethrow(err); // redirect() and notFound() must reach Next
   if (err instanceof AppError) {
     return err.field ? { ok: false, code: err.code, fieldErrors: { [err.field]: err.message } } : { ok: false, code: err.code, formError: err.message };
+  }
+  if (isDatabaseUnavailable(err)) {
+    console.warn('action failed: database unavailable');
+    return { ok: false, code: 'UNAVAILABLE', formError: UNAVAILABLE_MESSAGE };
   }
   if (isBadValueError(err)) {
     // Logged without the query and its parameters (they can hold what the user typed, tokens included).

@@ -1,4 +1,15 @@
-export type ErrorCode = 'UNAUTHENTICATED' | 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'EXPIRED' | 'RATE_LIMITED' | 'INVALID' | 'LOCKED' | 'TOO_LARGE';
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'NOT_FOUND'
+  | 'FORBIDDEN'
+  | 'CONFLICT'
+  | 'EXPIRED'
+  | 'RATE_LIMITED'
+  | 'INVALID'
+  | 'LOCKED'
+  | 'TOO_LARGE'
+  | 'STORAGE_FULL'
+  | 'UNAVAILABLE';
 
 const STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
@@ -10,6 +21,8 @@ const STATUS: Record<ErrorCode, number> = {
   INVALID: 422,
   LOCKED: 423,
   TOO_LARGE: 413,
+  STORAGE_FULL: 507,
+  UNAVAILABLE: 503,
 };
 
 /** An expected failure whose message is safe to show to the user. */
@@ -47,6 +60,26 @@ export function isUniqueViolation(err: unknown): boolean {
 export function isBadValueError(err: unknown): boolean {
   for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
     if (typeof e.code === 'string' && ['22021', '22P05', '22P02', '22007', '22008', '22003'].includes(e.code)) return true;
+  }
+  return false;
+}
+
+// SQLSTATEs and socket errors that mean "the database is unreachable right now", not "the query is wrong":
+// class 08 (connection exception), 57P01–57P03 (shutting down, crashed, starting up), too many connections.
+const UNAVAILABLE_SQLSTATE = /^(08...|57P01|57P02|57P03|53300)$/;
+const UNAVAILABLE_SOCKET = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
+  // postgres.js's own
+  'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT',
+  // db/read-retry.ts: failing fast right after a connection failure
+  'DATABASE_UNAVAILABLE',
+]);
+
+/** True when an error (or one it wraps) says the database cannot be reached right now: worth a 503 and a retry. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_SOCKET.has(code)) return true;
   }
   return false;
 }

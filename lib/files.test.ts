@@ -37,7 +37,10 @@ async function* failing() {
 
 const blobsDir = () => path.join(config.dataDir, 'blobs');
 const blobExists = (key: string) => fs.existsSync(path.join(blobsDir(), key.slice(0, 2), key.slice(2, 4), key));
-const tmpFiles = () => (fs.existsSync(path.join(blobsDir(), 'tmp')) ? fs.readdirSync(path.join(blobsDir(), 'tmp')) : []);
+const tmpFiles = () => {
+  const dir = path.join(blobsDir(), 'tmp');
+  return fs.existsSync(dir) ? (fs.readdirSync(dir, { recursive: true }) as string[]).filter((n) => n.endsWith('.part')) : [];
+};
 const upload = (userId: string, ds: string, p: string, content: string) => uploadFile(userId, ds, p, bytes(content), { contentLength: Buffer.byteLength(content) });
 const names = async (userId: string, ds: string, folder = '') => (await listFolder(userId, ds, folder)).entries.map((e) => `${e.kind}:${e.name}`);
 async function keyOf(ds: string, p: string) {
@@ -103,8 +106,8 @@ describe('uploads', () => {
     expect((await listFolder(owner.id, id, 'raw/2024')).entries[0]).toMatchObject({ name: 'data.csv', size: 8, items: null });
     expect(await names(owner.id, id, 'raw/2024')).toEqual(['file:data.csv']);
     const dl = await openDownload(owner.id, id, 'raw/2024/data.csv');
-    expect(await text(dl.open())).toBe('a,b\n1,2\n');
-    expect(await text(dl.open({ start: 4, end: 6 }))).toBe('1,2');
+    expect(await text(await dl.open())).toBe('a,b\n1,2\n');
+    expect(await text(await dl.open({ start: 4, end: 6 }))).toBe('1,2');
     expect(dl.sha256).toBe(crypto.createHash('sha256').update('a,b\n1,2\n').digest('hex'));
     const db = await getDb();
     const [ds] = await db.select({ updatedAt: datasets.updatedAt }).from(datasets).where(eq(datasets.id, id));
@@ -131,7 +134,7 @@ describe('uploads', () => {
     await expect(uploadFile(owner.id, id, 'keep.txt', failing())).rejects.toThrow('client went away');
     await expect(uploadFile(owner.id, id, 'short.bin', bytes('abc'), { contentLength: 10 })).rejects.toMatchObject({ code: 'INVALID' });
     expect(await names(owner.id, id)).toEqual(['file:keep.txt']);
-    expect(await text((await openDownload(owner.id, id, 'keep.txt')).open())).toBe('original');
+    expect(await text(await (await openDownload(owner.id, id, 'keep.txt')).open())).toBe('original');
     expect(await listStorageKeys(await getDb(), id)).toEqual(before);
     expect(tmpFiles()).toEqual([]);
   });
@@ -142,7 +145,7 @@ describe('uploads', () => {
     const oldKey = (await keyOf(id, 'f.txt'))!;
     const r = await upload(owner.id, id, 'f.txt', 'two!');
     expect(r.created).toBe(false);
-    expect(await text((await openDownload(owner.id, id, 'f.txt')).open())).toBe('two!');
+    expect(await text(await (await openDownload(owner.id, id, 'f.txt')).open())).toBe('two!');
     expect(blobExists(oldKey)).toBe(false);
     expect(blobExists((await keyOf(id, 'f.txt'))!)).toBe(true);
     expect(await getDatasetStats(await getDb(), id)).toEqual({ fileCount: 1, totalSize: 4 });
@@ -172,7 +175,7 @@ describe('rename, move and delete', () => {
     await renameEntry(owner.id, id, 'a', 'z');
     expect(await names(owner.id, id)).toEqual(['folder:taken', 'folder:z', 'file:ab.txt']);
     expect(await names(owner.id, id, 'z')).toEqual(['folder:b', 'file:top.txt']);
-    expect(await text((await openDownload(owner.id, id, 'z/b/c.txt')).open())).toBe('c');
+    expect(await text(await (await openDownload(owner.id, id, 'z/b/c.txt')).open())).toBe('c');
     await expect(openDownload(owner.id, id, 'a/b/c.txt')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(renameEntry(owner.id, id, 'z', 'taken')).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(renameEntry(owner.id, id, 'ab.txt', 'a/b')).rejects.toMatchObject({ code: 'INVALID' });

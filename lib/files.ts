@@ -1,5 +1,4 @@
 import 'server-only';
-import type { Readable } from 'node:stream';
 import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { getDb, type Db, type Tx } from '@/db/client';
 import { datasets, entries } from '@/db/schema';
@@ -132,8 +131,13 @@ export type Download = {
   contentType: string | null;
   sha256: string | null;
   updatedAt: Date;
-  /** Opens the bytes (or one inclusive range of them). */
-  open: (range?: ByteRange) => Readable;
+  /** Opens the bytes (or one inclusive range of them) before anything is sent; NOT_FOUND when they are missing. */
+  open: (range?: ByteRange, signal?: AbortSignal) => Promise<ReadableStream<Uint8Array>>;
+};
+
+const missingBytes = (datasetId: string, path: string, key: string) => {
+  console.error(`Trove: the stored bytes of file "${path}" in dataset ${datasetId} are missing (blob ${key}).`);
+  return new AppError('NOT_FOUND', 'The stored bytes of this file are missing.');
 };
 
 /** A file to download; NOT_FOUND for a missing file or a folder. */
@@ -149,7 +153,16 @@ export async function openDownload(userId: string, datasetId: string, rawPath: s
   const { storageKey, kind: _kind, ...meta } = row;
   void _kind;
   const store = getBlobStore();
-  return { ...meta, open: (range) => store.createReadStream(storageKey, range) };
+  // Checked before the route answers: a missing blob is a clear 404, not a response cut off mid-way.
+  if (!(await store.stat(storageKey))) throw missingBytes(datasetId, row.path, storageKey);
+  return {
+    ...meta,
+    open: async (range, signal) => {
+      const stream = await store.openRead(storageKey, range, signal);
+      if (!stream) throw missingBytes(datasetId, row.path, storageKey);
+      return stream;
+    },
+  };
 }
 
 /** Moves or renames a file or folder to a new path (a folder takes its contents along); CONFLICT when the target exists. */

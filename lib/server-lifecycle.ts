@@ -1,5 +1,17 @@
 import { closeDb, DataDirLockedError, getDb } from '@/db/client';
+import { loadAuthSecret } from '@/lib/auth/secret';
 import { startEmailWorker, stopEmailWorker } from '@/lib/email/worker';
+import { markShuttingDown } from '@/lib/health';
+import { sweepStorage } from '@/lib/storage/sweep';
+
+const SWEEP_EVERY_MS = 6 * 3600 * 1000;
+
+// At start-up (temp files of a crashed predecessor go at once), then every 6 hours.
+function startStorageSweep(): void {
+  const run = () => void sweepStorage().catch((err) => console.error('Trove: storage sweep failed:', err instanceof Error ? err.message : err));
+  run();
+  setInterval(run, SWEEP_EVERY_MS).unref();
+}
 
 let started = false;
 
@@ -9,13 +21,16 @@ export async function startServer(): Promise<void> {
   started = true;
   try {
     await getDb();
+    await loadAuthSecret(); // with DATABASE_URL and no AUTH_SECRET: the one all instances share
   } catch (err) {
     console.error(err instanceof DataDirLockedError ? err.message : err);
     process.exit(1);
   }
   startEmailWorker();
+  startStorageSweep();
   const stop = (signal: string) => {
     console.log(`Trove: ${signal} received: finishing requests, then closing.`);
+    markShuttingDown(); // /api/health/ready answers 503 from now on
     // Next's own handler stops accepting connections, waits for in-flight requests, then calls
     // process.exit. Hand the worker's leases back now, and close the database just before that exit.
     const workerStopped = stopEmailWorker().catch(() => {});

@@ -102,8 +102,8 @@ async function waitFor(url, ms = 120_000) {
 async function startApp() {
   const distDir = process.env.NEXT_DIST_DIR || '.next';
   if (!fs.existsSync(path.join(distDir, 'BUILD_ID'))) throw new Error(`No production build in ${distDir}: run \`next build\` first.`);
-  const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(PORT), '-H', '127.0.0.1'], {
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', DATA_DIR: path.join(work, 'data'), APP_URL: BASE, MAX_UPLOAD_BYTES: String(SIZE * 2), RESEND_API_KEY: '', DATABASE_URL: '' },
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+    env: { ...process.env, PORT: String(PORT), HOSTNAME: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1', DATA_DIR: path.join(work, 'data'), APP_URL: BASE, MAX_UPLOAD_BYTES: String(SIZE * 2), RESEND_API_KEY: '', DATABASE_URL: '' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   children.push(child);
@@ -131,6 +131,12 @@ async function session() {
       await page.getByRole('textbox', { name: 'Email' }).fill(email);
       await page.getByRole('textbox', { name: 'Password' }).fill(password);
       await page.getByRole('button', { name: 'Create account' }).click();
+      // Sign-up answers "check your email" (no email here): then log in.
+      await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+      await page.goto('/login');
+      await page.getByRole('textbox', { name: 'Email' }).fill(email);
+      await page.getByRole('textbox', { name: 'Password' }).fill(password);
+      await page.getByRole('button', { name: 'Log in' }).click();
     }
     await page.waitForURL(/\/datasets/);
     let datasetId = process.env.BENCH_DATASET_ID;
@@ -223,7 +229,7 @@ partial.destroy();
 await new Promise((r) => setTimeout(r, 1000));
 const abortedStatus = (await get(url('aborted.bin'))).status;
 const tmpDir = path.join(work, 'data', 'blobs', 'tmp');
-const tmpLeft = external ? null : fs.existsSync(tmpDir) ? fs.readdirSync(tmpDir).length : 0;
+const tmpLeft = external ? null : fs.existsSync(tmpDir) ? fs.readdirSync(tmpDir, { recursive: true }).filter((n) => String(n).endsWith('.part')).length : 0;
 
 const fmt = (n) => (n === null ? 'n/a (set BENCH_PID)' : `${(n / MiB).toFixed(1)} MiB`);
 const upMBps = mbps(SIZE, up.seconds);

@@ -47,6 +47,8 @@ export const ENDPOINTS: Record<string, Spec> = {
   'page /signup': { public: 'sign-up form (e2e auth.spec)' },
   'page /invite/[token]': { public: 'shows an invitation to whoever holds the link, changes nothing (lib/invitations tests, e2e sharing.spec)' },
   'GET /api/auth/[...nextauth]': { public: 'Auth.js' },
+  'GET /api/health': { public: 'liveness for load balancers (tests/health.test.ts)' },
+  'GET /api/health/ready': { public: 'readiness: database, migrations, storage; names checks only (tests/health.test.ts)' },
   'POST /api/auth/[...nextauth]': { public: 'Auth.js (login throttled in authorize)' },
   'action loginAction': { public: 'log in' },
   'action signupAction': { public: 'sign up' },

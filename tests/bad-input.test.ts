@@ -12,8 +12,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SessionUser } from '@/lib/users';
 
-const session = vi.hoisted(() => ({ current: null as SessionUser | null }));
-vi.mock('@/lib/auth/session', () => ({ getCurrentUser: async () => session.current, requireUser: async () => session.current }));
+vi.mock('@/lib/auth/session', async () => (await import('@/lib/testing/session-stub')).stubbedSessionModule());
+import { testSession as session } from '@/lib/testing/session-stub';
 vi.mock('next/headers', () => ({ headers: async () => new Headers({ host: 'localhost:3000' }), cookies: async () => ({ get: () => undefined }) }));
 vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
 // Auth.js needs a real request; pages only import it through their log-in / sign-up forms' actions.

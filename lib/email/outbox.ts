@@ -3,7 +3,7 @@ import { and, desc, eq, inArray, isNull, lte, lt, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '@/db/client';
 import { emailOutbox, invitations } from '@/db/schema';
 import { toAppPath } from './links';
-import { emailMessageSchema, type EmailMessage, type OutboxStatus } from './types';
+import { emailMessageSchema, outgoingEmailSchema, type EmailMessage, type OutboxStatus, type OutgoingEmail } from './types';
 
 export type OutboxRow = typeof emailOutbox.$inferSelect;
 
@@ -11,10 +11,15 @@ export type OutboxRow = typeof emailOutbox.$inferSelect;
  * Adds an email to the outbox inside the caller's transaction, so it commits (or rolls back) with the
  * change that caused it. Returns the row id (also the Resend Idempotency-Key). Call kickEmailWorker()
  * after the transaction commits for prompt delivery. Supersedes unsent invitation emails of the same invitation.
+ * The email is rendered here, once, and stored: every attempt, from any instance, sends the same bytes
+ * under the same Idempotency-Key (Resend refuses a changed body with 422).
  */
 export async function enqueueEmail(tx: Db | Tx, input: { to: string; email: EmailMessage; invitationId?: string | null }): Promise<string> {
-  // Store only an app path: the link is rebuilt from APP_URL at send time and can never point elsewhere.
+  // Only an app path is accepted, and the link is built from this instance's APP_URL: never from a Host header.
   const email = emailMessageSchema.parse({ ...input.email, link: toAppPath(input.email.link) });
+  // Loaded on first use: React Email stays out of request bundles that never send email.
+  const { renderOutgoing } = await import('./render');
+  const rendered = await renderOutgoing(email);
   if (input.invitationId && email.kind === 'invitation') {
     // A new invitation email (Resend) carries a new link; an unsent older one would carry a dead link.
     await tx
@@ -24,7 +29,7 @@ export async function enqueueEmail(tx: Db | Tx, input: { to: string; email: Emai
   }
   const [row] = await tx
     .insert(emailOutbox)
-    .values({ kind: email.kind, to: input.to, payload: email, invitationId: input.invitationId ?? null })
+    .values({ kind: email.kind, to: input.to, payload: { ...email, rendered }, invitationId: input.invitationId ?? null })
     .returning({ id: emailOutbox.id });
   return row.id;
 }
@@ -84,6 +89,27 @@ const held = (row: Held) => and(eq(emailOutbox.id, row.id), eq(emailOutbox.attem
 /** Records a successful send. */
 export async function markSent(db: Db, row: Held, providerId: string | null): Promise<void> {
   await db.update(emailOutbox).set({ status: 'sent', providerId, sentAt: sql`now()`, leaseUntil: null, lastError: null }).where(held(row));
+}
+
+/** The stored, rendered email of a row; null for rows enqueued before emails were rendered on enqueue. */
+export function storedOutgoing(payload: unknown): OutgoingEmail | null {
+  const parsed = outgoingEmailSchema.safeParse((payload as { rendered?: unknown } | null)?.rendered);
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * Stores the rendering of an older row before its first send, so that later attempts reuse it.
+ * Returns what is stored now (another holder's rendering, if it got there first).
+ */
+export async function storeOutgoing(db: Db, row: Held, rendered: OutgoingEmail): Promise<OutgoingEmail | null> {
+  const [r] = await db
+    .update(emailOutbox)
+    .set({ payload: sql`jsonb_set(${emailOutbox.payload}, '{rendered}', ${JSON.stringify(rendered)}::jsonb)` })
+    .where(and(held(row), sql`not (${emailOutbox.payload} ? 'rendered')`))
+    .returning({ payload: emailOutbox.payload });
+  if (r) return storedOutgoing(r.payload);
+  const [current] = await db.select({ payload: emailOutbox.payload }).from(emailOutbox).where(eq(emailOutbox.id, row.id));
+  return current ? storedOutgoing(current.payload) : null;
 }
 
 /** Schedules another attempt after `delayMs`. */

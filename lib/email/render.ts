@@ -5,7 +5,8 @@ import { appLink } from './links';
 import { AccountEmailTemplate } from './templates/account-email';
 import { InvitationAcceptedEmailTemplate } from './templates/invitation-accepted-email';
 import { InvitationEmailTemplate } from './templates/invitation-email';
-import type { AccountEmail, EmailMessage, RenderedEmail } from './types';
+import { config } from '@/lib/config';
+import type { AccountEmail, EmailMessage, OutgoingEmail, RenderedEmail } from './types';
 
 // Fixed locale and zone: a retry must render byte-identical content for the same Idempotency-Key.
 const expiryFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
@@ -15,6 +16,11 @@ export async function renderEmail(email: EmailMessage): Promise<RenderedEmail> {
   const { subject, element } = compose(email);
   const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
   return { subject: oneLine(subject), html, text };
+}
+
+/** The email as the outbox stores and sends it on every attempt: sender, subject, HTML and text. */
+export async function renderOutgoing(email: EmailMessage): Promise<OutgoingEmail> {
+  return { from: config.emailFrom, ...(await renderEmail(email)) };
 }
 
 function compose(email: EmailMessage): { subject: string; element: ReactElement } {

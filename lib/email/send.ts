@@ -1,8 +1,6 @@
 import 'server-only';
 import type { Resend } from 'resend';
-import { config } from '@/lib/config';
-import { renderEmail } from './render';
-import { emailMessageSchema } from './types';
+import { outgoingEmailSchema, type OutgoingEmail } from './types';
 
 export const MAX_ATTEMPTS = 8;
 const BASE_DELAY_MS = 30_000;
@@ -16,30 +14,60 @@ export type SendOutcome =
   | { kind: 'failed'; error: string }
   | { kind: 'aborted' };
 
-type Row = { id: string; to: string; payload: unknown; attempts: number };
+type Row = { id: string; to: string; attempts: number };
 
-/** Renders and sends one outbox row; the row id is the Idempotency-Key, so a repeat is a no-op at Resend. */
-export async function sendOutboxEmail(resend: Resend, row: Row, stop?: AbortSignal): Promise<SendOutcome> {
-  const parsed = emailMessageSchema.safeParse(row.payload);
-  if (!parsed.success) return { kind: 'failed', error: 'invalid payload' };
-  let rendered;
+/**
+ * Sends one outbox row's stored bytes (rendered when it was enqueued); the row id is the
+ * Idempotency-Key, so a repeat — from this instance or another — is a no-op at Resend.
+ */
+export async function sendRenderedEmail(
+  resend: Resend,
+  row: Row,
+  email: OutgoingEmail,
+  opts: { stop?: AbortSignal; timeoutMs?: number } = {},
+): Promise<SendOutcome> {
+  if (!outgoingEmailSchema.safeParse(email).success) return { kind: 'failed', error: 'invalid payload' };
+  if (opts.stop?.aborted) return { kind: 'aborted' };
+  const timeoutMs = opts.timeoutMs ?? SEND_TIMEOUT_MS;
+  // Our own timer, held until the send settles: AbortSignal.timeout() inside AbortSignal.any() can be
+  // garbage-collected and then never fires, which let one hung request stall the worker for minutes.
+  const abort = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort.abort(new DOMException(`no answer from Resend within ${timeoutMs} ms`, 'TimeoutError'));
+  }, timeoutMs);
+  const onStop = () => abort.abort(opts.stop?.reason);
+  opts.stop?.addEventListener('abort', onStop, { once: true });
+  let answer: Awaited<ReturnType<Resend['emails']['send']>>;
+  // Raced against the abort too: a transport that ignores the signal still cannot hold the slot.
+  const aborted = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true }));
   try {
-    rendered = await renderEmail(parsed.data);
-  } catch {
-    // The error text could quote the link (and its token): keep it out of last_error and logs.
-    return { kind: 'failed', error: 'render failed' };
+    answer = await Promise.race([
+      resend.emails.send(
+        { from: email.from, to: row.to, subject: email.subject, html: email.html, text: email.text },
+        { idempotencyKey: row.id, signal: abort.signal },
+      ),
+      aborted,
+    ]);
+  } catch (err) {
+    // The SDK answers errors in its result; a throw is a transport failure all the same.
+    answer = { data: null, error: { name: 'application_error', message: err instanceof Error ? err.message : 'send failed', statusCode: null }, headers: null } as never;
+  } finally {
+    clearTimeout(timer);
+    opts.stop?.removeEventListener('abort', onStop);
   }
-  const signal = stop ? AbortSignal.any([stop, AbortSignal.timeout(SEND_TIMEOUT_MS)]) : AbortSignal.timeout(SEND_TIMEOUT_MS);
-  const { data, error, headers } = await resend.emails.send(
-    { from: config.emailFrom, to: row.to, subject: rendered.subject, html: rendered.html, text: rendered.text },
-    { idempotencyKey: row.id, signal },
-  );
+  const { data, error, headers } = answer;
   if (!error) return { kind: 'sent', providerId: data?.id ?? null };
-  if (stop?.aborted) return { kind: 'aborted' };
-  const status = error.statusCode;
-  const summary = `${status ?? 'network'} ${error.name ?? 'error'}: ${String(error.message ?? '')}`.slice(0, 200);
-  // 409 concurrent_idempotent_requests: another send with this key is in flight (e.g. before a crash).
-  const retryable = status === null || status === undefined || status === 429 || status >= 500 || error.name === 'concurrent_idempotent_requests';
+  if (opts.stop?.aborted && !timedOut) return { kind: 'aborted' };
+  const status = timedOut ? null : error.statusCode;
+  const summary = (timedOut ? `timeout: no answer from Resend within ${timeoutMs} ms` : `${status ?? 'network'} ${error.name ?? 'error'}: ${String(error.message ?? '')}`).slice(0, 200);
+  // 409 concurrent_idempotent_requests: a send with this key is still in flight (another instance, or
+  // one cut off by a crash or a timeout). Resend settles it; ask again later, and never give up on it.
+  if (status === 409 || error.name === 'concurrent_idempotent_requests') {
+    return { kind: 'retry', delayMs: retryDelay(1, headers?.['retry-after']), error: summary };
+  }
+  const retryable = status === null || status === undefined || status === 429 || status >= 500;
   if (!retryable) return { kind: 'failed', error: summary };
   if (row.attempts >= MAX_ATTEMPTS) return { kind: 'failed', error: `gave up after ${row.attempts} attempts; last: ${summary}`.slice(0, 250) };
   return { kind: 'retry', delayMs: retryDelay(row.attempts, headers?.['retry-after']), error: summary };

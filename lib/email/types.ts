@@ -41,6 +41,9 @@ export type OutboxStatus = 'pending' | 'sent' | 'failed';
 
 export type RenderedEmail = { subject: string; html: string; text: string };
 
+/** What an outbox row sends, byte for byte, on every attempt: rendered once, when it was enqueued. */
+export type OutgoingEmail = RenderedEmail & { from: string };
+
 // Bounds keep a corrupt or hostile payload from producing a huge email; callers validate more tightly.
 const name = z.string().max(200);
 const target = z.enum(['dataset', 'team']);
@@ -71,3 +74,11 @@ export const emailMessageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reset-password'), name, link }),
   z.object({ kind: z.literal('signup-attempt'), name, link }),
 ]);
+
+/** Validates the stored, rendered email (payload.rendered) before it is sent. */
+export const outgoingEmailSchema = z.object({
+  from: z.string().min(1).max(400),
+  subject: z.string().min(1).max(1000),
+  html: z.string().max(2_000_000),
+  text: z.string().max(2_000_000),
+});

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, t
 import { getDb } from '@/db/client';
 import { emailOutbox } from '@/db/schema';
 import { startFakeResend } from '@/e2e/fixtures/fake-resend.mjs';
-import { claimDueEmails } from './outbox';
+import { claimDueEmails, storedOutgoing } from './outbox';
 import { enqueueMany, isolateEmailEnv, makeDue, row } from './test-helpers';
 import { deliverDueEmails, isEmailConfigured, kickEmailWorker, startEmailWorker, stopEmailWorker } from './worker';
 
@@ -142,7 +142,8 @@ describe('email worker', () => {
     // Crash 2: the email reached Resend but the worker died before recording it.
     const [claimed] = await claimDueEmails(db, { limit: 1, leaseMs: 60_000, ids: [id] });
     const { Resend } = await import('resend');
-    await new Resend('re_test_key').emails.send({ from: 'x@y.test', to: claimed.to, subject: 's', text: 't' }, { idempotencyKey: id });
+    const stored = storedOutgoing(claimed.payload)!;
+    await new Resend('re_test_key').emails.send({ ...stored, to: claimed.to }, { idempotencyKey: id });
     await db.update(emailOutbox).set({ leaseUntil: sql`now() - interval '1 second'` }).where(eq(emailOutbox.id, id));
 
     expect(await deliverDueEmails({ ids: [id] })).toMatchObject({ claimed: 1, sent: 1 });
@@ -157,7 +158,7 @@ describe('email worker', () => {
       (_url, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason))),
     );
     const stop = new AbortController();
-    const run = deliverDueEmails({ ids, signal: stop.signal });
+    const run = deliverDueEmails({ ids, signal: stop.signal, concurrency: 1 });
     await vi.waitFor(() => expect(fetchSpy).toHaveBeenCalled());
     stop.abort();
     expect(await run).toMatchObject({ claimed: 2, sent: 0, released: 2 });

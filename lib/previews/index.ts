@@ -1,5 +1,4 @@
 import 'server-only';
-import type { Readable } from 'node:stream';
 import type { AsyncBuffer } from 'hyparquet';
 import { AppError } from '@/lib/errors';
 import { openDownload, type Download } from '@/lib/files';
@@ -24,9 +23,9 @@ export type FilePreview =
 
 export type PreviewedFile = { name: string; path: string; size: number; updatedAt: Date; preview: FilePreview };
 
-async function drain(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(c as Buffer);
+async function drain(stream: Promise<ReadableStream<Uint8Array>>): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  for await (const c of await stream) chunks.push(c);
   return Buffer.concat(chunks);
 }
 

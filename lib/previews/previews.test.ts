@@ -78,7 +78,7 @@ describe('file previews', () => {
     const rows = Array.from({ length: 300_000 }, (_, i) => `${i},name-${i},${i / 2}`).join('\n');
     const { owner, ds } = await withFile('big.csv', `id,name,half\n${rows}\n`);
     const store = getBlobStore();
-    const spy = vi.spyOn(store, 'createReadStream');
+    const spy = vi.spyOn(store, 'openRead');
     const p = await previewFile(owner.id, ds.id, 'big.csv');
     expect(p.preview).toMatchObject({ kind: 'table' });
     if (p.preview.kind !== 'table') throw new Error('not a table');

@@ -26,6 +26,11 @@ export interface BlobStore {
   put(source: BlobSource, options: PutOptions): Promise<StoredBlob>;
   /** A stream of the blob (or of one range of it); destroy it to stop reading. */
   createReadStream(key: string, range?: ByteRange): Readable;
+  /**
+   * Opens the blob before anything is sent, then reads it only as fast as the consumer pulls (one
+   * chunk at a time); null when the blob is missing. Cancel the stream, or abort `signal`, to stop reading.
+   */
+  openRead(key: string, range?: ByteRange, signal?: AbortSignal): Promise<ReadableStream<Uint8Array> | null>;
   /** Removes a blob; a missing one is not an error. */
   delete(key: string): Promise<void>;
   /** The blob's size, or null when it does not exist. */

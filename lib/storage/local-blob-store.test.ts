@@ -11,7 +11,8 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'trove-blobs-'));
 const store = new LocalBlobStore(root);
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const tmpFiles = () => (fs.existsSync(store.tmpDir) ? fs.readdirSync(store.tmpDir) : []);
+// Partial uploads anywhere under tmp/ (each process writes in its own locked folder there).
+const tmpFiles = () => (fs.existsSync(store.tmpDir) ? (fs.readdirSync(store.tmpDir, { recursive: true }) as string[]).filter((n) => n.endsWith('.part')) : []);
 
 async function* chunks(parts: string[], failAfter?: number) {
   for (const [i, p] of parts.entries()) {

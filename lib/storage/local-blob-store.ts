@@ -3,28 +3,58 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { isLockFree, LOCK_FILE, lockDataDir, type HeldLock } from '@/lib/data-dir-lock';
 import { AppError } from '@/lib/errors';
 import type { BlobSource, BlobStore, ByteRange, PutOptions, StoredBlob } from './blob-store';
 
 const KEY = /^[0-9a-f]{32}$/;
-// Temp files older than this belong to a process that died mid-upload.
-const STALE_TEMP_MS = 24 * 3600 * 1000;
+// Loose files in tmp/ (from versions before per-process temp folders, health probes) older than this
+// belong to no one. Per-process folders go as soon as their process is dead, whatever their age.
+const STALE_TEMP_MS = 3600 * 1000;
+// A folder without its lock file yet may be one that a starting process has just made.
+const NEW_DIR_GRACE_MS = 60_000;
 // Chunks smaller than this are gathered before a write, so tiny request chunks don't mean tiny syscalls.
 const WRITE_BATCH = 1 << 20;
-// Big read chunks: each one crosses Node → web stream → Next's writer with per-chunk promises.
-const READ_CHUNK = 1 << 20;
+// Read chunks: big enough that per-chunk promises (Node → web stream → Next's writer) cost little,
+// small enough that a slow client holds little: a download pulls one chunk at a time (no read-ahead).
+const READ_CHUNK = 256 << 10;
 
 function toIterable(source: BlobSource): AsyncIterable<Uint8Array> {
   return Symbol.asyncIterator in source ? source : Readable.fromWeb(source as import('node:stream/web').ReadableStream<Uint8Array>);
 }
 
-/** Blobs as files under one directory: <root>/<k0k1>/<k2k3>/<key>, written via <root>/tmp then renamed. */
+/**
+ * Blobs as files under one directory: <root>/<k0k1>/<k2k3>/<key>, written via a temp folder of this
+ * process (<root>/tmp/<pid>-<random>/, locked while the process lives) and then renamed. Whoever finds
+ * such a folder unlocked knows its process is dead and nobody is writing there, and removes it.
+ */
 export class LocalBlobStore implements BlobStore {
   readonly tmpDir: string;
   private swept = false;
+  private own?: { dir: string; lock: HeldLock };
 
   constructor(readonly root: string) {
     this.tmpDir = path.join(root, 'tmp');
+  }
+
+  /** This process's temp folder, created and locked on first use. */
+  ownTmpDir(): string {
+    if (!this.own) {
+      const dir = path.join(this.tmpDir, `${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
+      const lock = lockDataDir(dir, {
+        onLost: (why) => console.error(`Trove: the temp folder ${dir} was removed under a running process (${why}).`),
+      });
+      this.own = { dir, lock };
+    }
+    return this.own.dir;
+  }
+
+  /** Releases this process's temp folder (tests; a process that exits releases it anyway). */
+  close(): void {
+    if (!this.own) return;
+    this.own.lock.release();
+    fs.rmSync(this.own.dir, { recursive: true, force: true });
+    this.own = undefined;
   }
 
   /** The file of a key; refuses anything that is not a key this store generated. */
@@ -34,10 +64,21 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async put(source: BlobSource, options: PutOptions): Promise<StoredBlob> {
-    await fsp.mkdir(this.tmpDir, { recursive: true });
-    void this.sweepTemp();
+    try {
+      return await this.write(source, options);
+    } catch (err) {
+      throw storageError(err);
+    }
+  }
+
+  private async write(source: BlobSource, options: PutOptions): Promise<StoredBlob> {
+    const own = this.ownTmpDir();
+    if (!this.swept) {
+      this.swept = true;
+      void this.sweepTemp().catch(() => {});
+    }
     const key = crypto.randomBytes(16).toString('hex');
-    const tmp = path.join(this.tmpDir, `${key}.part`);
+    const tmp = path.join(own, `${key}.part`);
     const hash = crypto.createHash('sha256');
     let size = 0;
     const file = await fsp.open(tmp, 'wx', 0o600);
@@ -85,6 +126,53 @@ export class LocalBlobStore implements BlobStore {
     return fs.createReadStream(this.pathOf(key), { ...(range ?? {}), highWaterMark: READ_CHUNK });
   }
 
+  async openRead(key: string, range?: ByteRange, signal?: AbortSignal): Promise<ReadableStream<Uint8Array> | null> {
+    let handle: fsp.FileHandle;
+    try {
+      handle = await fsp.open(this.pathOf(key), 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    let pos = range?.start ?? 0;
+    const end = range ? range.end + 1 : (await handle.stat()).size;
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      await handle.close().catch(() => {});
+    };
+    // A client that went away: the file is closed now, whoever holds the stream.
+    signal?.addEventListener('abort', () => void close(), { once: true });
+    // highWaterMark 0: nothing is read until the response writer asks, and it asks only once the
+    // socket has drained (backpressure end to end), so a slow client costs one chunk, not megabytes.
+    return new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          if (closed) return controller.error(signal?.reason ?? new Error('closed'));
+          const want = Math.min(READ_CHUNK, end - pos);
+          if (want <= 0) {
+            await close();
+            controller.close();
+            return;
+          }
+          try {
+            const buf = Buffer.allocUnsafeSlow(want);
+            const { bytesRead } = await handle.read(buf, 0, want, pos);
+            if (bytesRead === 0) throw new Error('The stored file is shorter than recorded.');
+            pos += bytesRead;
+            controller.enqueue(bytesRead === want ? buf : buf.subarray(0, bytesRead));
+          } catch (err) {
+            await close();
+            controller.error(err);
+          }
+        },
+        cancel: close,
+      },
+      { highWaterMark: 0 },
+    );
+  }
+
   async delete(key: string): Promise<void> {
     await fsp.rm(this.pathOf(key), { force: true });
   }
@@ -98,18 +186,75 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
-  /** Removes temp files left by a crashed process (once per process, in the background). */
-  async sweepTemp(olderThanMs = STALE_TEMP_MS): Promise<void> {
-    if (this.swept) return;
-    this.swept = true;
+  /**
+   * Removes what crashed processes left in tmp/: the folder of every process that no longer holds its
+   * lock (at once, whatever its age), and loose files older than `olderThanMs`. Returns the bytes freed.
+   */
+  async sweepTemp(olderThanMs = STALE_TEMP_MS): Promise<number> {
     const names = await fsp.readdir(this.tmpDir).catch(() => [] as string[]);
-    const cutoff = Date.now() - olderThanMs;
+    const now = Date.now();
+    let freed = 0;
     for (const name of names) {
-      const file = path.join(this.tmpDir, name);
-      const st = await fsp.stat(file).catch(() => null);
-      if (st && st.mtimeMs < cutoff) await fsp.rm(file, { force: true }).catch(() => {});
+      const full = path.join(this.tmpDir, name);
+      if (full === this.own?.dir) continue;
+      const st = await fsp.stat(full).catch(() => null);
+      if (!st) continue;
+      if (st.isDirectory()) {
+        // The PID is written only once the lock is held: with it, a free lock means a dead owner;
+        // without it, the owner may be between creating the folder and locking it.
+        const lockFile = path.join(full, LOCK_FILE);
+        const claimed = (await fsp.readFile(lockFile, 'utf8').catch(() => '')).trim() !== '';
+        if (!claimed && now - st.mtimeMs < NEW_DIR_GRACE_MS) continue;
+        if (!isLockFree(lockFile)) continue;
+        freed += await sizeOf(full);
+        await fsp.rm(full, { recursive: true, force: true }).catch(() => {});
+      } else if (st.mtimeMs < now - olderThanMs) {
+        freed += st.size;
+        await fsp.rm(full, { force: true }).catch(() => {});
+      }
+    }
+    return freed;
+  }
+
+  /** Every stored blob's key with its size and modification time (for the orphan sweep). */
+  async *listBlobs(): AsyncIterable<{ key: string; size: number; mtimeMs: number }> {
+    for (const a of await fsp.readdir(this.root).catch(() => [] as string[])) {
+      if (!/^[0-9a-f]{2}$/.test(a)) continue;
+      for (const b of await fsp.readdir(path.join(this.root, a)).catch(() => [] as string[])) {
+        for (const key of await fsp.readdir(path.join(this.root, a, b)).catch(() => [] as string[])) {
+          if (!KEY.test(key)) continue;
+          const st = await fsp.stat(path.join(this.root, a, b, key)).catch(() => null);
+          if (st?.isFile()) yield { key, size: st.size, mtimeMs: st.mtimeMs };
+        }
+      }
     }
   }
+}
+
+async function sizeOf(dir: string): Promise<number> {
+  let total = 0;
+  for (const name of await fsp.readdir(dir).catch(() => [] as string[])) {
+    const st = await fsp.stat(path.join(dir, name)).catch(() => null);
+    if (st?.isFile()) total += st.size;
+  }
+  return total;
+}
+
+/**
+ * Disk faults as answers: full → 507, read-only or not writable → 503. The temp file is gone by then
+ * and nothing was renamed, so whatever the path held before is untouched.
+ */
+export function storageError(err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    console.error(`Trove: file storage is full (${code}); an upload was refused.`);
+    return new AppError('STORAGE_FULL', 'The storage is full, so the file was not saved. Ask the administrator to free some space.');
+  }
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+    console.error(`Trove: file storage is not writable (${code}); an upload was refused.`);
+    return new AppError('UNAVAILABLE', 'The storage cannot be written to right now, so the file was not saved. Try again later.');
+  }
+  return err;
 }
 
 /** Makes a rename durable (a no-op where directories cannot be opened). */

@@ -1,8 +1,8 @@
-import { Readable } from 'node:stream';
 import { getCurrentUser } from '@/lib/auth/session';
-import { AppError, isBadValueError } from '@/lib/errors';
+import { AppError } from '@/lib/errors';
 import { openDownload, uploadFile } from '@/lib/files';
 import { isCrossSite } from '@/lib/http/origin';
+import { errorResponse, jsonResponse } from '@/lib/http/responses';
 import { cleanContentType, contentDisposition, parseRange, servedContentType } from '@/lib/storage/http';
 
 // Upload (PUT, raw body) and download (GET, Range) of one file: /api/datasets/<id>/files/<path…>.
@@ -10,15 +10,8 @@ import { cleanContentType, contentDisposition, parseRange, servedContentType } f
 
 type Ctx = { params: Promise<{ datasetId: string; path?: string[] }> };
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  Response.json(body, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
-
-function failure(err: unknown): Response {
-  if (err instanceof AppError) return json(err.status, { error: err.message });
-  if (isBadValueError(err)) return json(400, { error: 'The request holds characters or values that are not allowed.' });
-  console.error('files route failed:', err);
-  return json(500, { error: 'Something went wrong on our side. Please try again.' });
-}
+const json = jsonResponse;
+const failure = (err: unknown) => errorResponse(err, 'files route');
 
 // The path as sent, decoded segment by segment (Next's own decoding of catch-all params is not
 // something to rely on for names holding '%' or '/').
@@ -86,10 +79,9 @@ export async function GET(request: Request, ctx: Ctx): Promise<Response> {
     if (part) headers['Content-Range'] = `bytes ${part.start}-${part.end}/${file.size}`;
     headers['Content-Length'] = String(length);
     if (request.method === 'HEAD' || length === 0) return new Response(null, { status: part ? 206 : 200, headers });
-    const stream = file.open(part);
-    // A client that goes away must not leave the file open.
-    request.signal.addEventListener('abort', () => stream.destroy(), { once: true });
-    const body = Readable.toWeb(stream, { strategy: new ByteLengthQueuingStrategy({ highWaterMark: 2 << 20 }) }) as ReadableStream<Uint8Array>;
+    // Opened before answering (a missing blob is a 404, not a dropped connection), then read only as
+    // fast as the client takes it. A client that goes away aborts the request, which closes the file.
+    const body = await file.open(part, request.signal);
     return new Response(body, { status: part ? 206 : 200, headers });
   } catch (err) {
     return failure(err);

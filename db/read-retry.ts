@@ -1,0 +1,83 @@
+import type { Sql } from 'postgres';
+import { isDatabaseKnownDown, noteDatabaseAvailable, noteDatabaseUnavailable } from '@/lib/db-availability';
+import { isDatabaseUnavailable } from '@/lib/errors';
+
+/** Pause before the one retry of a read: long enough for a restarting server (about a second) to accept again. */
+export const READ_RETRY_DELAY_MS = 1_000;
+
+// A plain read: SELECT (or WITH … SELECT) without FOR UPDATE/SHARE and without data-modifying CTEs.
+const READ = /^\s*(select|with)\b/i;
+const NOT_READ = /\b(for\s+(update|share|no\s+key\s+update|key\s+share)|insert|update|delete)\b/i;
+
+/** Whether a statement may be sent again after a connection error without changing anything twice. */
+export function isIdempotentRead(query: string): boolean {
+  return READ.test(query) && !NOT_READ.test(query);
+}
+
+/**
+ * Right after a connection failure (lib/db-availability.ts holds it for a moment), queries fail at once
+ * instead of each waiting for its own connect timeout: a request that makes several queries during an
+ * outage answers 503 after one timeout, not after several.
+ */
+function failFastIfKnownDown(): void {
+  if (isDatabaseKnownDown()) throw Object.assign(new Error('The database was unreachable a moment ago.'), { code: 'DATABASE_UNAVAILABLE' });
+}
+
+function codeOf(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.code === 'string') return e.code;
+  }
+  return undefined;
+}
+
+/**
+ * Wraps postgres.js so that a read outside a transaction that fails on a connection error (a server
+ * restart: 57P01 on an old pooled connection, ECONNRESET, ECONNREFUSED) is sent once more on a fresh
+ * connection. Writes and transactions are never repeated: they fail, and the caller answers 503.
+ */
+export function withReadRetry(sql: Sql, delayMs = READ_RETRY_DELAY_MS): Sql {
+  const unsafe = (query: string, params?: unknown[], opts?: unknown) => {
+    const run = (values: boolean) => {
+      const q = sql.unsafe(query, params as never, opts as never);
+      return values ? q.values() : q;
+    };
+    const exec = async (values: boolean): Promise<unknown> => {
+      failFastIfKnownDown();
+      try {
+        const r = await run(values);
+        noteDatabaseAvailable();
+        return r;
+      } catch (err) {
+        if (!isDatabaseUnavailable(err)) throw err;
+        noteDatabaseUnavailable();
+        // A server that does not answer at all (connect timeout) would only make us wait once more.
+        if (!isIdempotentRead(query) || codeOf(err) === 'CONNECT_TIMEOUT') throw err;
+        await new Promise((r) => setTimeout(r, delayMs));
+        const r = await run(values);
+        noteDatabaseAvailable();
+        return r;
+      }
+    };
+    // drizzle either awaits the query or calls .values() on it; both start it here.
+    return {
+      values: () => exec(true),
+      then: (ok?: (v: unknown) => unknown, fail?: (e: unknown) => unknown) => exec(false).then(ok, fail),
+    };
+  };
+  const begin = async (...args: unknown[]) => {
+    failFastIfKnownDown();
+    try {
+      return await (sql.begin as (...a: unknown[]) => Promise<unknown>)(...args);
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) noteDatabaseUnavailable();
+      throw err;
+    }
+  };
+  return new Proxy(sql, {
+    get(target, prop, receiver) {
+      if (prop === 'unsafe') return unsafe;
+      if (prop === 'begin') return begin;
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}

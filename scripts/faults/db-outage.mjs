@@ -1,0 +1,102 @@
+// Fault script (npm run test:faults): the built app on PostgreSQL through a TCP forwarder that we cut
+// (a 0.85 s restart: connections reset, new ones refused) and then hang (a server that accepts and
+// never answers, for 8 s), while clients keep loading a page, downloading a file and asking readiness.
+// Expected: no 500 from route handlers, 503 + Retry-After instead; no request stalls much longer than
+// the connect timeout (5 s) plus one retry; everything answers 200 again once the database is back.
+// Needs a build and FAULT_DATABASE_URL (or DATABASE_URL) of a database it may use; else it is skipped.
+import { startForwarder } from '../../lib/testing/tcp-forwarder.ts';
+import { signUpWithDataset, startApp } from '../lib/app-harness.mjs';
+
+const url = process.env.FAULT_DATABASE_URL || process.env.DATABASE_URL;
+if (!url) {
+  console.log('db-outage: skipped (set FAULT_DATABASE_URL or DATABASE_URL)');
+  process.exit(0);
+}
+const PORT = Number(process.env.FAULT_PORT || 3300);
+let failed = 0;
+const check = (ok, what) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failed++;
+};
+
+const u = new URL(url);
+const fwd = await startForwarder({ host: u.hostname, port: Number(u.port || 5432) });
+u.hostname = '127.0.0.1';
+u.port = String(fwd.port);
+const app = await startApp({ port: PORT, env: { DATABASE_URL: u.toString(), DATA_DIR: `/tmp/trove-fault-outage-${process.pid}` } });
+try {
+  const { cookie, datasetId } = await signUpWithDataset(app.base);
+  const fileUrl = `${app.base}/api/datasets/${datasetId}/files/data.csv`;
+  const put = await fetch(fileUrl, { method: 'PUT', headers: { cookie, origin: app.base, 'content-type': 'text/csv' }, body: 'a,b\n1,2\n' });
+  check(put.status === 201, `uploaded a file (${put.status})`);
+
+  const targets = {
+    page: `${app.base}/datasets/${datasetId}`,
+    download: fileUrl,
+    ready: `${app.base}/api/health/ready`,
+  };
+  const results = [];
+  let running = true;
+  const loop = async (kind) => {
+    while (running) {
+      const t0 = Date.now();
+      let status = 0;
+      let retryAfter = null;
+      try {
+        const res = await fetch(targets[kind], { headers: { cookie }, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+        status = res.status;
+        retryAfter = res.headers.get('retry-after');
+        await res.arrayBuffer();
+      } catch {
+        status = -1;
+      }
+      results.push({ kind, status, retryAfter, ms: Date.now() - t0, at: t0 });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const loops = ['page', 'download', 'ready', 'page', 'download'].map(loop);
+
+  await new Promise((r) => setTimeout(r, 1500));
+  const cutAt = Date.now();
+  await fwd.cut();
+  await new Promise((r) => setTimeout(r, 850));
+  await fwd.restore();
+  await new Promise((r) => setTimeout(r, 4000));
+  const hangAt = Date.now();
+  await fwd.hang();
+  await new Promise((r) => setTimeout(r, 8000));
+  await fwd.cut();
+  await fwd.restore();
+  await new Promise((r) => setTimeout(r, 6000));
+  running = false;
+  await Promise.all(loops);
+
+  const summary = (list) => {
+    const by = {};
+    for (const r of list) by[r.status] = (by[r.status] ?? 0) + 1;
+    return Object.entries(by).map(([s, n]) => `${n}×${s}`).join(' ');
+  };
+  const restart = results.filter((r) => r.at >= cutAt && r.at < hangAt);
+  const hang = results.filter((r) => r.at >= hangAt && r.at < hangAt + 8000);
+  for (const kind of Object.keys(targets)) {
+    console.log(`     ${kind.padEnd(8)} restart: ${summary(restart.filter((r) => r.kind === kind))}   hang: ${summary(hang.filter((r) => r.kind === kind))}`);
+  }
+  const handlers = results.filter((r) => r.kind !== 'page');
+  check(!handlers.some((r) => r.status === 500 || r.status === -1), `route handlers never answered 500 or dropped the connection (${handlers.length} requests)`);
+  const unavailable = results.filter((r) => r.status === 503);
+  check(unavailable.length > 0 && unavailable.every((r) => r.retryAfter), `every 503 carried Retry-After (${unavailable.length} of them)`);
+  const pages500 = results.filter((r) => r.kind === 'page' && r.status === 500).length;
+  console.log(`     pages answered 500 (friendly error page) ${pages500} time(s); the rest of the outage 503 from proxy.ts`);
+  for (const r of results.filter((r) => r.ms > 6_000)) {
+    console.log(`     slow: ${r.kind} started ${((r.at - hangAt) / 1000).toFixed(1)} s after the hang began, ${r.ms} ms, ${r.status}`);
+  }
+  const worst = Math.max(...results.map((r) => r.ms));
+  check(worst < 8_000, `longest request ${worst} ms (connect timeout 5 s + one retry 1 s)`);
+  const last = results.filter((r) => r.at > Date.now() - 3000);
+  check(last.length > 0 && last.every((r) => r.status === 200), `after the outage everything answers 200 again (${summary(last)})`);
+} finally {
+  await app.stop();
+  await fwd.close();
+}
+console.log(`db-outage: ${failed === 0 ? 'passed' : `${failed} check(s) failed`}`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,100 @@
+/**
+ * Issue 14 (6, 8, 10): the file route under storage and database faults — a missing blob, a full or
+ * read-only disk, a database that went away. Identity is stubbed as in the access matrix; the rest is real.
+ */
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { SessionUser } from '@/lib/users';
+
+vi.mock('@/lib/auth/session', async () => (await import('@/lib/testing/session-stub')).stubbedSessionModule());
+import { testSession as session } from '@/lib/testing/session-stub';
+
+import { and, eq } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { config } from '@/lib/config';
+import { entries } from '@/db/schema';
+import { GET, PUT } from '@/app/api/datasets/[datasetId]/files/[[...path]]/route';
+import { errorResponse } from '@/lib/http/responses';
+import { getBlobStore } from '@/lib/storage';
+import { makeDataset, makeUser } from '@/lib/testing/factories';
+
+afterEach(() => vi.restoreAllMocks());
+
+async function setup() {
+  const owner = await makeUser('Owner');
+  session.current = owner as unknown as SessionUser;
+  const ds = await makeDataset(owner.id);
+  return { owner, datasetId: ds.id };
+}
+
+const url = (datasetId: string, p: string) => `http://localhost:3000/api/datasets/${datasetId}/files/${p}`;
+const ctx = (datasetId: string, p: string) => ({ params: Promise.resolve({ datasetId, path: p.split('/') }) });
+const put = (datasetId: string, p: string, body: string) =>
+  PUT(new Request(url(datasetId, p), { method: 'PUT', body, headers: { 'content-length': String(Buffer.byteLength(body)) } }), ctx(datasetId, p));
+const get = (datasetId: string, p: string) => GET(new Request(url(datasetId, p)), ctx(datasetId, p));
+
+function errno(code: string) {
+  return Object.assign(new Error(`${code}: injected`), { code });
+}
+
+describe('file route faults', () => {
+  it('a file row whose blob is missing answers 404 JSON before any byte is sent, and logs dataset and path', async () => {
+    const { datasetId } = await setup();
+    expect((await put(datasetId, 'gone.csv', 'a,b')).status).toBe(201);
+    const db = await getDb();
+    const [row] = await db.select({ key: entries.storageKey }).from(entries).where(and(eq(entries.datasetId, datasetId), eq(entries.path, 'gone.csv')));
+    await getBlobStore().delete(row.key!);
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const res = await get(datasetId, 'gone.csv');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await res.json()).toEqual({ error: 'The stored bytes of this file are missing.' });
+    expect(log.mock.calls.flat().join(' ')).toContain(datasetId);
+    expect(log.mock.calls.flat().join(' ')).toContain('gone.csv');
+  });
+
+  it('disk full → 507 "storage is full", the old file intact and no temp file left', async () => {
+    const { datasetId } = await setup();
+    expect((await put(datasetId, 'keep.txt', 'original')).status).toBe(201);
+    const realOpen = fsp.open;
+    vi.spyOn(fsp, 'open').mockImplementation(async (...args: Parameters<typeof fsp.open>) => {
+      const handle = await realOpen(...args);
+      if (args[1] === 'wx') handle.write = (async () => Promise.reject(errno('ENOSPC'))) as never;
+      return handle;
+    });
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const res = await put(datasetId, 'keep.txt', 'replacement that does not fit');
+    expect(res.status).toBe(507);
+    expect((await res.json()).error).toMatch(/storage is full/i);
+    vi.mocked(fsp.open).mockRestore();
+    const dl = await get(datasetId, 'keep.txt');
+    expect(dl.status).toBe(200);
+    expect(await dl.text()).toBe('original');
+    const tmp = await fsp.readdir(path.join(config.dataDir, 'blobs', 'tmp'), { recursive: true }).catch(() => [] as string[]);
+    expect(tmp.filter((n) => String(n).endsWith('.part'))).toEqual([]);
+  });
+
+  it.each(['EROFS', 'EACCES'])('read-only or unwritable storage (%s) → 503 with Retry-After, the old file intact', async (code) => {
+    const { datasetId } = await setup();
+    expect((await put(datasetId, 'keep.txt', 'original')).status).toBe(201);
+    vi.spyOn(fsp, 'open').mockRejectedValueOnce(errno(code));
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const res = await put(datasetId, 'keep.txt', 'new');
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    vi.mocked(fsp.open).mockRestore();
+    expect(await (await get(datasetId, 'keep.txt')).text()).toBe('original');
+  });
+
+  it.each(['57P01', '57P03', 'ECONNRESET', 'ECONNREFUSED', 'CONNECT_TIMEOUT'])('a database connection error (%s) answers 503 with Retry-After', async (code) => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const wrapped = Object.assign(new Error('Failed query: select …'), { cause: errno(code) });
+    const res = errorResponse(wrapped);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect((await res.json()).error).toMatch(/cannot reach its database/);
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(errorResponse(errno('42P01')).status).toBe(500);
+  });
+});
