@@ -2,3 +2,4 @@ export * from './users';
 export * from './teams';
 export * from './datasets';
 export * from './sharing';
+export * from './access-keys';
