@@ -10,6 +10,9 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // S3 object keys may end in "/" (folder markers): /s3 must receive them as sent. proxy.ts still
+  // redirects pages' trailing slashes.
+  skipTrailingSlashRedirect: true,
   // Separate build directories let several checkouts' builds run side by side (tests, CI).
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // PGlite loads its WASM and data files from its own package directory; argon2 is native.

@@ -26,6 +26,12 @@ export function proxy(request: NextRequest) {
     return new NextResponse('Cross-site request refused.', { status: 403 });
   }
   const { pathname, search } = request.nextUrl;
+  // next.config.ts keeps trailing slashes (S3 keys such as "dir/" need them); pages still drop theirs.
+  if (pathname.length > 1 && pathname.endsWith('/')) {
+    const url = request.nextUrl.clone();
+    url.pathname = pathname.replace(/\/+$/, '') || '/';
+    return NextResponse.redirect(url, 308);
+  }
   const anonymous = !SESSION_COOKIES.some((c) => request.cookies.has(c));
   if (anonymous && request.method === 'GET' && pathname !== '/' && !PUBLIC.some((r) => r.test(pathname))) {
     const url = new URL('/login', request.url);
@@ -44,6 +50,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Route handlers (uploads above all: the proxy would truncate large bodies) and static files stay out.
-  matcher: ['/((?!api/|_next/static|_next/image|favicon.ico|robots.txt).*)'],
+  // Route handlers (uploads above all: the proxy would truncate large bodies), the S3 endpoint and
+  // static files stay out.
+  matcher: ['/((?!api/|s3/|s3$|_next/static|_next/image|favicon.ico|robots.txt).*)'],
 };

@@ -1,0 +1,8 @@
+import { handleS3 } from '@/lib/s3/handler';
+
+// The S3-compatible endpoint: every method goes to lib/s3/handler.ts, which verifies the signature
+// and answers in S3's XML. proxy.ts leaves /s3 alone (no redirects, no body limit).
+export const dynamic = 'force-dynamic';
+
+const handle = (request: Request) => handleS3(request);
+export { handle as GET, handle as HEAD, handle as PUT, handle as POST, handle as DELETE };
