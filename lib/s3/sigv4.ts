@@ -25,7 +25,7 @@ type SourceData = string | ArrayBuffer | ArrayBufferView;
 const bytesOf = (d: SourceData) => (typeof d === 'string' ? d : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d));
 
 // The hash the signer asks for, on node:crypto.
-class Sha256 {
+export class Sha256 {
   private readonly h: crypto.Hash | crypto.Hmac;
   constructor(secret?: SourceData) {
     this.h = secret === undefined ? crypto.createHash('sha256') : crypto.createHmac('sha256', bytesOf(secret));

@@ -4,5 +4,8 @@ import { handleS3 } from '@/lib/s3/handler';
 // and answers in S3's XML. proxy.ts leaves /s3 alone (no redirects, no body limit).
 export const dynamic = 'force-dynamic';
 
-const handle = (request: Request) => handleS3(request);
-export { handle as GET, handle as HEAD, handle as PUT, handle as POST, handle as DELETE };
+export const GET = (request: Request) => handleS3(request);
+export const HEAD = GET;
+export const PUT = GET;
+export const POST = GET;
+export const DELETE = GET;
