@@ -73,7 +73,11 @@ export async function handleS3(request: Request): Promise<Response> {
   try {
     target = parseTarget(url.pathname);
     const principal = await authenticate({ method: request.method, path: url.pathname, query: url.searchParams, headers: request.headers });
-    return await dispatch(request, url.searchParams, target, principal, requestId);
+    const response = await dispatch(request, url.searchParams, target, principal, requestId);
+    // Next strips Content-Length; scripts/start.mjs puts it back from this header.
+    const length = response.headers.get('content-length');
+    if (length !== null) response.headers.set('x-trove-content-length', length);
+    return response;
   } catch (err) {
     if (request.signal.aborted && !(err instanceof AppError) && !(err instanceof S3Error)) return empty(499, requestId);
     const e = toS3Error(err);
