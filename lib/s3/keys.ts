@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { accessKeys, datasets } from '@/db/schema';
-import { getDatasetAccess } from '@/lib/access';
+import { accessibleDatasets, getDatasetAccess } from '@/lib/access';
 import { AppError } from '@/lib/errors';
 import { decryptSecret, encryptSecret } from './secrets';
 
@@ -102,4 +102,11 @@ export async function touchAccessKey(keyId: string): Promise<void> {
     .update(accessKeys)
     .set({ lastUsedAt: sql`now()` })
     .where(and(eq(accessKeys.id, keyId), sql`(${accessKeys.lastUsedAt} is null or ${accessKeys.lastUsedAt} < now() - interval '1 minute')`));
+}
+
+/** The datasets a key may be limited to: those the user can reach now, by name. */
+export async function listKeyableDatasets(userId: string): Promise<{ id: string; name: string }[]> {
+  const db = await getDb();
+  const rows = await accessibleDatasets(db, userId).orderBy(sql`lower(${datasets.name})`);
+  return rows.map((r) => ({ id: r.id, name: r.name }));
 }
