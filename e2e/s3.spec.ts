@@ -1,0 +1,121 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { createDataset } from './fixtures/datasets';
+import { signUp } from './fixtures/users';
+
+// Real S3 clients against the built app: Debian's aws CLI (v2) and boto3, with keys created on the
+// Account page. Installed by .ci/run (apt: awscli, python3-boto3).
+const AWS = '/usr/bin/aws';
+const PYTHON = '/usr/bin/python3';
+test.skip(!fs.existsSync(AWS), 'needs Debian awscli (apt-get install awscli python3-boto3)');
+
+type Key = { id: string; secret: string; endpoint: string };
+
+async function createKey(page: Page, name: string, opts: { access?: 'Read and write' | 'Read only'; datasets?: string } = {}): Promise<Key> {
+  await page.goto('/account');
+  const section = page.getByRole('region', { name: 'Access keys' });
+  await section.getByRole('button', { name: 'Create access key' }).click();
+  await section.getByRole('textbox', { name: 'Key name' }).fill(name);
+  await section.getByRole('combobox', { name: 'Access' }).selectOption({ label: opts.access ?? 'Read and write' });
+  await section.getByRole('combobox', { name: 'Datasets' }).selectOption({ label: opts.datasets ?? 'All my datasets' });
+  await section.getByRole('button', { name: 'Create key' }).click();
+  const value = (label: string) => section.getByRole('textbox', { name: label }).inputValue();
+  await expect(section.getByRole('textbox', { name: 'Secret access key' })).toBeVisible();
+  return { id: await value('Access key ID'), secret: await value('Secret access key'), endpoint: await value('S3 endpoint') };
+}
+
+function clientEnv(key: Key): NodeJS.ProcessEnv {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'trove-s3-home-'));
+  // A clean environment: no AWS_CA_BUNDLE, profiles or pip's aws v1 from PATH.
+  return { PATH: '/usr/bin:/bin', HOME: home, AWS_ACCESS_KEY_ID: key.id, AWS_SECRET_ACCESS_KEY: key.secret, AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', NODE_ENV: 'test' };
+}
+
+const aws = (key: Key, ...args: string[]) => spawnSync(AWS, ['--endpoint-url', key.endpoint, ...args], { env: clientEnv(key), encoding: 'utf8', timeout: 60_000 });
+
+function treeOf(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+test('aws CLI and boto3 with keys from the Account page: sync up and down, roles, revocation', async ({ page, baseURL }) => {
+  test.setTimeout(180_000);
+  await signUp(page, 'Sam Storage');
+  const name = `S3 ${Date.now()}`;
+  const datasetId = (await createDataset(page, name)).split('/').pop()!;
+  const key = await createKey(page, 'laptop');
+  expect(key.id).toMatch(/^TRV[A-Z2-7]{17}$/);
+  expect(key.endpoint).toBe(`${baseURL}/s3`);
+
+  // A small folder with a nested, non-ASCII name and some binary bytes.
+  const up = fs.mkdtempSync(path.join(os.tmpdir(), 'trove-s3-up-'));
+  fs.mkdirSync(path.join(up, 'sub', 'deeper'), { recursive: true });
+  fs.writeFileSync(path.join(up, 'a.csv'), 'x,y\n1,2\n');
+  fs.writeFileSync(path.join(up, 'sub', 'rand.bin'), crypto.randomBytes(700_000));
+  fs.writeFileSync(path.join(up, 'sub', 'deeper', 'données é.txt'), 'unicode\n');
+  const sync = aws(key, 's3', 'sync', up, `s3://${datasetId}/`);
+  expect(sync.status, sync.stderr).toBe(0);
+  const ls = aws(key, 's3', 'ls', '--recursive', `s3://${datasetId}/`);
+  expect(ls.stdout).toContain('sub/deeper/données é.txt');
+  expect(ls.stdout).toMatch(/700000 sub\/rand\.bin/);
+  const down = fs.mkdtempSync(path.join(os.tmpdir(), 'trove-s3-down-'));
+  const back = aws(key, 's3', 'sync', `s3://${datasetId}/`, down);
+  expect(back.status, back.stderr).toBe(0);
+  expect(treeOf(down)).toEqual(treeOf(up));
+  const head = JSON.parse(aws(key, 's3api', 'head-object', '--bucket', datasetId, '--key', 'sub/rand.bin').stdout);
+  expect(head.ContentLength).toBe(700_000);
+
+  // boto3: folders, a presigned URL, delete.
+  const script = `
+import sys, urllib.request, boto3
+from botocore.config import Config
+s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1", config=Config(s3={"addressing_style": "path"}))
+b = sys.argv[2]
+s3.put_object(Bucket=b, Key="made-by-boto/", Body=b"")
+s3.put_object(Bucket=b, Key="made-by-boto/note.txt", Body=b"from boto3")
+r = s3.list_objects_v2(Bucket=b, Delimiter="/")
+print("prefixes", sorted(p["Prefix"] for p in r.get("CommonPrefixes", [])))
+print("get", s3.get_object(Bucket=b, Key="made-by-boto/note.txt")["Body"].read().decode())
+print("presigned", urllib.request.urlopen(s3.generate_presigned_url("get_object", Params={"Bucket": b, "Key": "a.csv"}, ExpiresIn=60)).read().decode().splitlines()[0])
+s3.delete_object(Bucket=b, Key="a.csv")
+print("after delete", sorted(o["Key"] for o in s3.list_objects_v2(Bucket=b).get("Contents", []))[:1])
+`;
+  const py = execFileSync(PYTHON, ['-c', script, key.endpoint, datasetId], { env: clientEnv(key), encoding: 'utf8' });
+  expect(py).toContain("prefixes ['made-by-boto/', 'sub/']");
+  expect(py).toContain('get from boto3');
+  expect(py).toContain('presigned x,y');
+  expect(py).toContain("after delete ['made-by-boto/note.txt']");
+
+  // The web UI sees what S3 wrote, and the activity log says how.
+  await page.goto(`/datasets/${datasetId}`);
+  await expect(page.getByRole('link', { name: 'made-by-boto', exact: true })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Bucket' })).toHaveValue(datasetId);
+  await expect(page.getByText('uploaded sub/rand.bin via access key laptop')).toBeVisible();
+
+  // A read-only key for this dataset: reads work, writes are refused.
+  const readOnly = await createKey(page, 'job', { access: 'Read only', datasets: name });
+  expect(aws(readOnly, 's3', 'ls', `s3://${datasetId}/sub/`).stdout).toContain('rand.bin');
+  const refused = aws(readOnly, 's3', 'cp', path.join(up, 'a.csv'), `s3://${datasetId}/nope.csv`);
+  expect(refused.status).not.toBe(0);
+  expect(refused.stderr).toContain('AccessDenied');
+  expect(aws(readOnly, 's3', 'ls').stdout.trim().split('\n')).toHaveLength(1);
+
+  // Revoking applies to the very next request.
+  await page.goto('/account');
+  await expect(page.getByRole('cell', { name: 'job', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Revoke job' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Revoked “job”.' })).toBeVisible();
+  const after = aws(readOnly, 's3', 'ls', `s3://${datasetId}/`);
+  expect(after.stderr).toContain('InvalidAccessKeyId');
+});
