@@ -3,3 +3,4 @@ export * from './teams';
 export * from './datasets';
 export * from './sharing';
 export * from './access-keys';
+export * from './s3-uploads';

@@ -6,6 +6,7 @@ import { AppError } from '@/lib/errors';
 import { authenticate, bucketAccess, type Principal } from './auth';
 import { listBucketsXml, listObjectsXml } from './buckets';
 import { accessDenied, invalidArgument, notImplemented, S3Error } from './errors';
+import { abortUpload, completeUpload, createUpload, listParts, uploadPart } from './multipart';
 import { copyObject, deleteObject, getObject, putObject } from './objects';
 import { doc, el, texts } from './xml';
 
@@ -103,7 +104,7 @@ async function dispatch(request: Request, q: URLSearchParams, { bucket, key }: T
     throw new S3Error('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.');
   }
   if (!key) return bucketOp(request, q, bucket, p, id);
-  if (q.has('uploads') || q.has('uploadId')) throw notImplemented('Multipart upload');
+  if (q.has('uploads') || q.has('uploadId')) return multipartOp(request, q, bucket, key, p, id);
   switch (m) {
     case 'GET':
     case 'HEAD': {
@@ -119,6 +120,32 @@ async function dispatch(request: Request, q: URLSearchParams, { bucket, key }: T
       return empty(204, id);
     default:
       throw new S3Error('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.');
+  }
+}
+
+async function multipartOp(request: Request, q: URLSearchParams, bucket: string, key: string, p: Principal, id: string): Promise<Response> {
+  const m = request.method;
+  if (m === 'POST' && q.has('uploads')) return xml(200, await createUpload(p, bucket, key, request.headers), id);
+  if (m === 'PUT' && q.has('partNumber')) {
+    if (request.headers.has('x-amz-copy-source')) throw notImplemented('UploadPartCopy');
+    return empty(200, id, { ETag: await uploadPart(p, bucket, key, q, request.headers, request.body, request.signal) });
+  }
+  if (m === 'POST') {
+    const body = await readXmlBody(request);
+    checkBodyHash(p, body);
+    return xml(200, await completeUpload(p, bucket, key, q, body, request.signal), id);
+  }
+  if (m === 'DELETE') {
+    await abortUpload(p, bucket, key, q);
+    return empty(204, id);
+  }
+  if (m === 'GET') return xml(200, await listParts(p, bucket, key, q), id);
+  throw new S3Error('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.');
+}
+
+function checkBodyHash(p: Principal, body: string): void {
+  if (/^[0-9a-f]{64}$/.test(p.payloadHash) && crypto.createHash('sha256').update(body).digest('hex') !== p.payloadHash) {
+    throw new S3Error('XAmzContentSHA256Mismatch', 400, 'The content does not match its signed SHA-256.');
   }
 }
 
@@ -152,9 +179,7 @@ async function bucketOp(request: Request, q: URLSearchParams, bucket: string, p:
 /** DeleteObjects: up to 1000 keys, each answered on its own (Deleted or Error). */
 async function deleteObjects(request: Request, p: Principal, bucket: string): Promise<string> {
   const body = await readXmlBody(request);
-  if (/^[0-9a-f]{64}$/.test(p.payloadHash) && crypto.createHash('sha256').update(body).digest('hex') !== p.payloadHash) {
-    throw new S3Error('XAmzContentSHA256Mismatch', 400, 'The content does not match its signed SHA-256.');
-  }
+  checkBodyHash(p, body);
   const keys = texts(body, 'Key');
   if (keys.length === 0 || keys.length > 1000) throw new S3Error('MalformedXML', 400, 'The XML must list between 1 and 1000 keys.');
   const quiet = texts(body, 'Quiet')[0] === 'true';

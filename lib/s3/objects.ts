@@ -22,13 +22,29 @@ async function* webIterable(body: Body): AsyncGenerator<Uint8Array> {
   if (body) yield* Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>);
 }
 
+/** The length of the object's bytes: Content-Length, or x-amz-decoded-content-length for aws-chunked bodies. */
+export function payloadLength(p: Principal, headers: Headers): number | undefined {
+  const value = p.payloadHash.startsWith('STREAMING-') ? headers.get('x-amz-decoded-content-length') : headers.get('content-length');
+  return value !== null && /^\d{1,15}$/.test(value) ? Number(value) : undefined;
+}
+
+/** The object's bytes from a request body, per x-amz-content-sha256: raw, signed SHA-256 (checked by the store's caller) or aws-chunked. */
+export function payloadSource(p: Principal, body: Body, contentLength: number | undefined): { source: AsyncIterable<Uint8Array> | Body; expectedSha256?: string } {
+  const mode = p.payloadHash;
+  if (mode === 'UNSIGNED-PAYLOAD') return { source: body };
+  if (/^[0-9a-f]{64}$/i.test(mode)) return { source: body, expectedSha256: mode.toLowerCase() };
+  if (mode === 'STREAMING-UNSIGNED-PAYLOAD-TRAILER') return { source: decodeAwsChunked(webIterable(body), undefined, contentLength) };
+  if (mode === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' || mode === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER') {
+    return { source: decodeAwsChunked(webIterable(body), p.verifyChunk, contentLength) };
+  }
+  throw invalidArgument('Unsupported x-amz-content-sha256 value.');
+}
+
 /** PutObject: raw, signed-SHA-256 or aws-chunked bodies, streamed through the browser's upload path. */
 export async function putObject(p: Principal, bucket: string, key: string, headers: Headers, body: Body, signal: AbortSignal): Promise<Headers> {
   await bucketAccess(p, bucket);
   requireWritableKey(p);
-  const mode = p.payloadHash;
-  const lengthHeader = mode.startsWith('STREAMING-') ? headers.get('x-amz-decoded-content-length') : headers.get('content-length');
-  const contentLength = lengthHeader !== null && /^\d{1,15}$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
+  const contentLength = payloadLength(p, headers);
   if (isDirKey(key)) {
     if (contentLength) throw invalidArgument('A key ending in "/" is a folder and cannot hold data.');
     try {
@@ -38,12 +54,7 @@ export async function putObject(p: Principal, bucket: string, key: string, heade
     }
     return new Headers({ ETag: '"d41d8cd98f00b204e9800998ecf8427e"' });
   }
-  let source: AsyncIterable<Uint8Array> | Body = body;
-  let expectedSha256: string | undefined;
-  if (mode === 'STREAMING-UNSIGNED-PAYLOAD-TRAILER') source = decodeAwsChunked(webIterable(body), undefined, contentLength);
-  else if (mode === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' || mode === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER') source = decodeAwsChunked(webIterable(body), p.verifyChunk, contentLength);
-  else if (/^[0-9a-f]{64}$/i.test(mode)) expectedSha256 = mode;
-  else if (mode !== 'UNSIGNED-PAYLOAD') throw invalidArgument('Unsupported x-amz-content-sha256 value.');
+  const { source, expectedSha256 } = payloadSource(p, body, contentLength);
   const result = await uploadFile(p.userId, bucket, key, source, { contentLength, contentType: cleanContentType(headers.get('content-type')), signal, expectedSha256, ...viaKey(p) });
   return new Headers({ ETag: `"${result.sha256}"` });
 }

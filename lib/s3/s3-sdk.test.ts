@@ -1,11 +1,12 @@
 import {
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, ListPartsCommand, UploadPartCommand,
   CopyObjectCommand, CreateBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetBucketLocationCommand, GetObjectCommand,
   HeadBucketCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { activityEvents, datasets } from '@/db/schema';
+import { activityEvents, datasets, s3UploadParts, s3Uploads } from '@/db/schema';
 import { grantAccess, makeDataset, makeUser } from '@/lib/testing/factories';
 import { createAccessKey, revokeAccessKey } from './keys';
 import { s3Client, startS3TestServer } from './testing';
@@ -143,5 +144,37 @@ describe('S3 endpoint with @aws-sdk/client-s3', () => {
     await revoked.send(new HeadBucketCommand({ Bucket }));
     await revokeAccessKey(editor.id, id);
     expect(await errorOf(revoked.send(new ListObjectsV2Command({ Bucket })))).toBe('InvalidAccessKeyId');
+  });
+
+  it('assembles a multipart upload through the write path, and aborts one leaving nothing', async () => {
+    const owner = await makeUser('Owner');
+    const ds = await makeDataset(owner.id);
+    const Bucket = ds.id;
+    const { s3 } = await clientFor(owner.id);
+    const parts = [Buffer.alloc(300_000, 'a'), Buffer.alloc(200_000, 'b'), Buffer.from('end')];
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'big/file.bin', ContentType: 'application/octet-stream' }));
+    const etags: string[] = [];
+    // Out of order and one part sent twice: the last copy of a part wins.
+    for (const i of [1, 0, 2, 1]) etags[i] = (await s3.send(new UploadPartCommand({ Bucket, Key: 'big/file.bin', UploadId, PartNumber: i + 1, Body: parts[i] }))).ETag!;
+    const listed = await s3.send(new ListPartsCommand({ Bucket, Key: 'big/file.bin', UploadId }));
+    expect(listed.Parts?.map((p) => [p.PartNumber, p.Size])).toEqual([[1, 300_000], [2, 200_000], [3, 3]]);
+    expect(await errorOf(s3.send(new CompleteMultipartUploadCommand({ Bucket, Key: 'big/file.bin', UploadId, MultipartUpload: { Parts: [{ PartNumber: 2, ETag: etags[1] }, { PartNumber: 1, ETag: etags[0] }] } })))).toBe('InvalidPartOrder');
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket, Key: 'big/file.bin', UploadId, MultipartUpload: { Parts: etags.map((ETag, i) => ({ PartNumber: i + 1, ETag })) } }));
+    const got = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket, Key: 'big/file.bin' }))).Body!.transformToByteArray());
+    expect(got.equals(Buffer.concat(parts))).toBe(true);
+
+    const db = await getDb();
+    expect(await db.select().from(s3Uploads).where(eq(s3Uploads.datasetId, ds.id))).toEqual([]);
+    const second = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'gone.bin' }));
+    await s3.send(new UploadPartCommand({ Bucket, Key: 'gone.bin', UploadId: second.UploadId, PartNumber: 1, Body: 'x' }));
+    await s3.send(new AbortMultipartUploadCommand({ Bucket, Key: 'gone.bin', UploadId: second.UploadId }));
+    expect(await db.select().from(s3UploadParts).where(eq(s3UploadParts.uploadId, second.UploadId!))).toEqual([]);
+    expect(await errorOf(s3.send(new UploadPartCommand({ Bucket, Key: 'gone.bin', UploadId: second.UploadId, PartNumber: 1, Body: 'x' })))).toBe('NoSuchUpload');
+
+    // A viewer cannot start one; a read-only key neither.
+    const viewer = await makeUser('Viewer');
+    await grantAccess(ds.id, viewer.id, 'viewer');
+    expect(await errorOf((await clientFor(viewer.id)).s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'v.bin' })))).toBe('AccessDenied');
+    expect(await errorOf((await clientFor(owner.id, { readOnly: true })).s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'r.bin' })))).toBe('AccessDenied');
   });
 });
