@@ -64,11 +64,14 @@ test('aws CLI and boto3 with keys from the Account page: sync up and down, roles
   fs.writeFileSync(path.join(up, 'a.csv'), 'x,y\n1,2\n');
   fs.writeFileSync(path.join(up, 'sub', 'rand.bin'), crypto.randomBytes(700_000));
   fs.writeFileSync(path.join(up, 'sub', 'deeper', 'données é.txt'), 'unicode\n');
+  // Above the CLI's 8 MiB threshold: multipart upload going up, parallel ranged GETs coming down.
+  fs.writeFileSync(path.join(up, 'big.bin'), crypto.randomBytes(9 * 1024 * 1024 + 123));
   const sync = aws(key, 's3', 'sync', up, `s3://${datasetId}/`);
   expect(sync.status, sync.stderr).toBe(0);
   const ls = aws(key, 's3', 'ls', '--recursive', `s3://${datasetId}/`);
   expect(ls.stdout).toContain('sub/deeper/données é.txt');
   expect(ls.stdout).toMatch(/700000 sub\/rand\.bin/);
+  expect(ls.stdout).toMatch(/9437307 big\.bin/);
   const down = fs.mkdtempSync(path.join(os.tmpdir(), 'trove-s3-down-'));
   const back = aws(key, 's3', 'sync', `s3://${datasetId}/`, down);
   expect(back.status, back.stderr).toBe(0);
