@@ -83,7 +83,7 @@ test('aws CLI and boto3 with keys from the Account page: sync up and down, roles
   const script = `
 import sys, urllib.request, boto3
 from botocore.config import Config
-s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1", config=Config(s3={"addressing_style": "path"}))
+s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1", config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
 b = sys.argv[2]
 s3.put_object(Bucket=b, Key="made-by-boto/", Body=b"")
 s3.put_object(Bucket=b, Key="made-by-boto/note.txt", Body=b"from boto3")

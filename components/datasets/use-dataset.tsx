@@ -14,7 +14,7 @@ from botocore.config import Config
 
 s3 = boto3.client("s3", endpoint_url="${endpoint}", region_name="us-east-1",
                   aws_access_key_id="${id}", aws_secret_access_key="${secret}",
-                  config=Config(s3={"addressing_style": "path"}))
+                  config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
 for obj in s3.list_objects_v2(Bucket="${bucket}").get("Contents", []):
     print(obj["Key"], obj["Size"])`],
     ['pandas / fsspec (s3fs)', `import pandas as pd

@@ -104,6 +104,8 @@ export function parseSignature(req: SignedRequest, now = new Date()): SignatureC
     }
     if (!/^[0-9a-f]{64}$/.test(signature)) throw accessDenied('The request signature is malformed.');
     expires = Number(e);
+  } else if (req.query.has('AWSAccessKeyId')) {
+    throw accessDenied('AWS Signature Version 2 is not supported: sign with Signature Version 4 (boto3: Config(signature_version="s3v4")).');
   } else {
     throw accessDenied('Anonymous requests are not allowed: sign requests with an access key (AWS Signature Version 4).');
   }
