@@ -1,6 +1,5 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import { text } from 'node:stream/consumers';
 import { Readable } from 'node:stream';
 import { AppError } from '@/lib/errors';
 import { authenticate, bucketAccess, type Principal } from './auth';
@@ -90,11 +89,17 @@ export async function handleS3(request: Request): Promise<Response> {
   }
 }
 
+// Small XML request bodies (DeleteObjects, CompleteMultipartUpload), refused past 1 MiB while reading.
 async function readXmlBody(request: Request): Promise<string> {
   if (!request.body) return '';
-  const body = await text(Readable.fromWeb(request.body as import('node:stream/web').ReadableStream<Uint8Array>));
-  if (body.length > MAX_XML_BODY) throw invalidArgument('The request body is too large.');
-  return body;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of Readable.fromWeb(request.body as import('node:stream/web').ReadableStream<Uint8Array>)) {
+    size += chunk.length;
+    if (size > MAX_XML_BODY) throw new S3Error('MaxMessageLengthExceeded', 400, 'The request body is too large.');
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function dispatch(request: Request, q: URLSearchParams, { bucket, key }: Target, p: Principal, id: string): Promise<Response> {
