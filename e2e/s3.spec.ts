@@ -92,13 +92,13 @@ print("prefixes", sorted(p["Prefix"] for p in r.get("CommonPrefixes", [])))
 print("get", s3.get_object(Bucket=b, Key="made-by-boto/note.txt")["Body"].read().decode())
 print("presigned", urllib.request.urlopen(s3.generate_presigned_url("get_object", Params={"Bucket": b, "Key": "a.csv"}, ExpiresIn=60)).read().decode().splitlines()[0])
 s3.delete_object(Bucket=b, Key="a.csv")
-print("after delete", sorted(o["Key"] for o in s3.list_objects_v2(Bucket=b).get("Contents", []))[:1])
+print("after delete", "a.csv" in [o["Key"] for o in s3.list_objects_v2(Bucket=b).get("Contents", [])])
 `;
   const py = execFileSync(PYTHON, ['-c', script, key.endpoint, datasetId], { env: clientEnv(key), encoding: 'utf8' });
   expect(py).toContain("prefixes ['made-by-boto/', 'sub/']");
   expect(py).toContain('get from boto3');
   expect(py).toContain('presigned x,y');
-  expect(py).toContain("after delete ['made-by-boto/note.txt']");
+  expect(py).toContain('after delete False');
 
   // The web UI sees what S3 wrote, and the activity log says how.
   await page.goto(`/datasets/${datasetId}`);
