@@ -72,7 +72,7 @@ export async function handleS3(request: Request): Promise<Response> {
   let target: Target = { bucket: '', key: '' };
   try {
     target = parseTarget(url.pathname);
-    const principal = await authenticate({ method: request.method, path: url.pathname, query: url.searchParams, headers: request.headers });
+    const principal = await authenticate({ method: request.method, path: url.pathname, altPath: url.pathname.slice(S3_PREFIX.length) || '/', query: url.searchParams, headers: request.headers });
     const response = await dispatch(request, url.searchParams, target, principal, requestId);
     // Next strips Content-Length; scripts/start.mjs puts it back from this header.
     const length = response.headers.get('content-length');

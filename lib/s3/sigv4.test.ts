@@ -70,6 +70,14 @@ describe('SigV4 verification', () => {
     expect(await codeOf(unknown)).toBe('InvalidAccessKeyId');
   });
 
+  it('accepts a signature over the path without the /s3 prefix (as s3fs signs it)', async () => {
+    const url = new URL(`${server.url}/${bucket}/`);
+    const s = await signer().sign({ method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: `/${bucket}/`, query: {}, headers: { host: url.host, 'x-amz-content-sha256': EMPTY_SHA256 } }, { signingDate: new Date() });
+    expect((await fetch(url, { headers: s.headers as Record<string, string> })).status).toBe(200);
+    const other = await signer().sign({ method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: `/elsewhere/`, query: {}, headers: { host: url.host, 'x-amz-content-sha256': EMPTY_SHA256 } }, { signingDate: new Date() });
+    expect(await codeOf(await fetch(url, { headers: other.headers as Record<string, string> }))).toBe('SignatureDoesNotMatch');
+  });
+
   it('leaves nothing behind when the signed SHA-256 does not match the body', async () => {
     const r = await signed(`/${bucket}/bad.txt`, { method: 'PUT', body: 'actual bytes', payloadHash: sha('other bytes') });
     expect([r.status, await codeOf(r)]).toEqual([400, 'XAmzContentSHA256Mismatch']);

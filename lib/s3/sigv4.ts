@@ -11,7 +11,8 @@ import { accessDenied, invalidArgument, S3Error } from './errors';
 export const MAX_SKEW_MS = 15 * 60 * 1000;
 export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
-export type SignedRequest = { method: string; path: string; query: URLSearchParams; headers: Headers };
+/** `altPath`: the path without the endpoint's prefix (s3fs signs "/<bucket>/<key>" even under "/s3"). */
+export type SignedRequest = { method: string; path: string; altPath?: string; query: URLSearchParams; headers: Headers };
 export type SignatureCheck = {
   accessKeyId: string;
   /** The x-amz-content-sha256 value (or UNSIGNED-PAYLOAD for presigned URLs). */
@@ -43,14 +44,14 @@ class Verifier extends SignatureV4 {
   constructor() {
     super({ service: 's3', region: 'us-east-1', credentials: { accessKeyId: '', secretAccessKey: '' }, sha256: Sha256, uriEscapePath: false, applyChecksum: false });
   }
-  async stringToSign(req: SignedRequest, query: Record<string, string | string[]>, signed: string[], payloadHash: string, longDate: string, scope: string): Promise<string> {
+  async stringToSign(req: SignedRequest, path: string, query: Record<string, string | string[]>, signed: string[], payloadHash: string, longDate: string, scope: string): Promise<string> {
     const picked: Record<string, string> = {};
     for (const name of signed) {
       const value = name === 'host' ? (req.headers.get('host') ?? '') : req.headers.get(name);
       if (value === null) throw accessDenied(`The signed header "${name}" is missing.`);
       picked[name] = value;
     }
-    const request = { method: req.method, protocol: 'http:', hostname: '', path: req.path, query, headers: picked };
+    const request = { method: req.method, protocol: 'http:', hostname: '', path, query, headers: picked };
     const canonical = this.createCanonicalRequest(request, getCanonicalHeaders(request, undefined, new Set(signed)), payloadHash);
     return this.createStringToSign(longDate, scope, canonical, 'AWS4-HMAC-SHA256');
   }
@@ -132,9 +133,12 @@ export function parseSignature(req: SignedRequest, now = new Date()): SignatureC
     payloadHash,
     async verify(secret) {
       const query = queryObject(req.query, expires === null ? '' : 'X-Amz-Signature');
-      const toSign = await verifier.stringToSign(req, query, signed, payloadHash, amzDate!, scope);
       const key = await getSigningKey(Sha256, { accessKeyId, secretAccessKey: secret }, shortDate, region, 's3');
-      if (!sameHex(hmacHex(key, toSign), signature)) {
+      let ok = false;
+      for (const path of req.altPath ? [req.path, req.altPath] : [req.path]) {
+        ok ||= sameHex(hmacHex(key, await verifier.stringToSign(req, path, query, signed, payloadHash, amzDate!, scope)), signature);
+      }
+      if (!ok) {
         throw new S3Error('SignatureDoesNotMatch', 403, 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
       }
       // aws-chunked with signed chunks: each chunk's signature chains from the previous one.
