@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { s3UploadParts, s3Uploads } from '@/db/schema';
 import { authorizeDataset } from '@/lib/access';
@@ -21,6 +21,7 @@ import { blocks, doc, el, texts } from './xml';
 
 const noSuchUpload = () => new S3Error('NoSuchUpload', 404, 'The specified multipart upload does not exist. It may have been completed or aborted.');
 const MAX_PARTS = 10_000;
+const STALE_UPLOAD = sql`now() - interval '7 days'`;
 
 async function writable(p: Principal, bucket: string): Promise<void> {
   await bucketAccess(p, bucket);
@@ -49,6 +50,9 @@ export async function createUpload(p: Principal, bucket: string, key: string, he
   await writable(p, bucket);
   const path = normalizePath(key);
   const db = await getDb();
+  // Uploads a client never finished or aborted: their parts go after a week.
+  const stale = await db.select({ id: s3Uploads.id }).from(s3Uploads).where(and(eq(s3Uploads.userId, p.userId), lt(s3Uploads.createdAt, STALE_UPLOAD)));
+  for (const old of stale) await dropUpload(old.id);
   const [u] = await db.insert(s3Uploads).values({ datasetId: bucket, userId: p.userId, path, contentType: cleanContentType(headers.get('content-type')) }).returning({ id: s3Uploads.id });
   return doc('InitiateMultipartUploadResult', el('Bucket', bucket) + el('Key', key) + el('UploadId', u.id));
 }

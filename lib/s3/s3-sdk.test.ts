@@ -171,6 +171,13 @@ describe('S3 endpoint with @aws-sdk/client-s3', () => {
     expect(await db.select().from(s3UploadParts).where(eq(s3UploadParts.uploadId, second.UploadId!))).toEqual([]);
     expect(await errorOf(s3.send(new UploadPartCommand({ Bucket, Key: 'gone.bin', UploadId: second.UploadId, PartNumber: 1, Body: 'x' })))).toBe('NoSuchUpload');
 
+    // One left unfinished for more than a week goes when its user starts another.
+    const stale = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'stale.bin' }));
+    await s3.send(new UploadPartCommand({ Bucket, Key: 'stale.bin', UploadId: stale.UploadId, PartNumber: 1, Body: 'x' }));
+    await db.update(s3Uploads).set({ createdAt: new Date(Date.now() - 8 * 86_400_000) }).where(eq(s3Uploads.id, stale.UploadId!));
+    await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'fresh.bin' }));
+    expect(await db.select().from(s3UploadParts).where(eq(s3UploadParts.uploadId, stale.UploadId!))).toEqual([]);
+
     // A viewer cannot start one; a read-only key neither.
     const viewer = await makeUser('Viewer');
     await grantAccess(ds.id, viewer.id, 'viewer');
