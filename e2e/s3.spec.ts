@@ -122,3 +122,57 @@ print("after delete", "a.csv" in [o["Key"] for o in s3.list_objects_v2(Bucket=b)
   const after = aws(readOnly, 's3', 'ls', `s3://${datasetId}/`);
   expect(after.stderr).toContain('InvalidAccessKeyId');
 });
+
+// FUSE mounts: rclone and s3fs-fuse, read-only, with a read-only key for one dataset (the job case).
+const RCLONE = '/usr/bin/rclone';
+const S3FS = '/usr/bin/s3fs';
+const canMount = fs.existsSync('/dev/fuse') && fs.existsSync('/usr/bin/fusermount') && process.getuid?.() === 0;
+
+test('rclone and s3fs mount a dataset read-only with its role enforced', async ({ page }) => {
+  test.skip(!canMount || !fs.existsSync(RCLONE) || !fs.existsSync(S3FS), 'needs rclone, s3fs, /dev/fuse and root');
+  test.setTimeout(120_000);
+  await signUp(page, 'Mona Mount');
+  const name = `Mount ${Date.now()}`;
+  const datasetId = (await createDataset(page, name)).split('/').pop()!;
+  const writer = await createKey(page, 'writer');
+  const src = fs.mkdtempSync(path.join(os.tmpdir(), 'trove-s3-src-'));
+  fs.mkdirSync(path.join(src, 'nested'));
+  fs.writeFileSync(path.join(src, 'nested', 'data.bin'), crypto.randomBytes(1_500_000));
+  fs.writeFileSync(path.join(src, 'top.txt'), 'top\n');
+  expect(aws(writer, 's3', 'sync', src, `s3://${datasetId}/`).status).toBe(0);
+  const job = await createKey(page, 'job mount', { access: 'Read only', datasets: name });
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'trove-s3-mnt-'));
+  const env = { ...clientEnv(job) };
+  const unmount = (dir: string) => spawnSync('/usr/bin/fusermount', ['-u', dir]);
+
+  // rclone: copy down, then mount.
+  const conf = path.join(tmp, 'rclone.conf');
+  fs.writeFileSync(conf, `[trove]\ntype = s3\nprovider = Other\naccess_key_id = ${job.id}\nsecret_access_key = ${job.secret}\nendpoint = ${job.endpoint}\nforce_path_style = true\n`);
+  const rclone = (...args: string[]) => spawnSync(RCLONE, ['--config', conf, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+  expect(rclone('check', src, `trove:${datasetId}`).status).toBe(0);
+  expect(rclone('copyto', path.join(src, 'top.txt'), `trove:${datasetId}/refused.txt`).status).not.toBe(0);
+  const rcMount = path.join(tmp, 'rclone');
+  fs.mkdirSync(rcMount);
+  expect(rclone('mount', `trove:${datasetId}`, rcMount, '--read-only', '--daemon').status).toBe(0);
+  try {
+    await expect.poll(() => fs.existsSync(path.join(rcMount, 'top.txt')), { timeout: 15_000 }).toBe(true);
+    expect(treeOf(rcMount)).toEqual(treeOf(src));
+  } finally {
+    unmount(rcMount);
+  }
+
+  // s3fs-fuse.
+  const passwd = path.join(tmp, 'passwd');
+  fs.writeFileSync(passwd, `${job.id}:${job.secret}\n`, { mode: 0o600 });
+  const fsMount = path.join(tmp, 's3fs');
+  fs.mkdirSync(fsMount);
+  const mounted = spawnSync(S3FS, [datasetId, fsMount, '-o', `ro,passwd_file=${passwd},url=${job.endpoint},use_path_request_style`], { env, encoding: 'utf8', timeout: 30_000 });
+  expect(mounted.status, mounted.stderr).toBe(0);
+  try {
+    await expect.poll(() => fs.existsSync(path.join(fsMount, 'top.txt')), { timeout: 15_000 }).toBe(true);
+    expect(treeOf(fsMount)).toEqual(treeOf(src));
+  } finally {
+    unmount(fsMount);
+  }
+});
