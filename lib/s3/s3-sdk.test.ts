@@ -3,6 +3,7 @@ import {
   CopyObjectCommand, CreateBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetBucketLocationCommand, GetObjectCommand,
   HeadBucketCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
@@ -39,6 +40,12 @@ describe('S3 endpoint with @aws-sdk/client-s3', () => {
     await s3.send(new PutObjectCommand({ Bucket, Key: 'data/sub/b é.txt', Body: Buffer.from('héllo') }));
     await s3.send(new PutObjectCommand({ Bucket, Key: 'empty/', Body: '' }));
     await s3.send(new PutObjectCommand({ Bucket, Key: 'top.txt', Body: 'top' }));
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'streamed.bin', Body: Readable.from([Buffer.alloc(100_000, 1), Buffer.alloc(50_000, 2)]), ContentLength: 150_000 }));
+    const streamed = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket, Key: 'streamed.bin' }))).Body!.transformToByteArray());
+    expect(streamed.equals(Buffer.concat([Buffer.alloc(100_000, 1), Buffer.alloc(50_000, 2)]))).toBe(true);
+    await s3.send(new DeleteObjectCommand({ Bucket, Key: 'streamed.bin' }));
+    // The SDK's default for stream bodies: aws-chunked with a trailing checksum.
+    expect([...server.payloadModes]).toContain('STREAMING-UNSIGNED-PAYLOAD-TRAILER');
 
     const got = await s3.send(new GetObjectCommand({ Bucket, Key: 'data/a.csv' }));
     expect(await got.Body!.transformToString()).toBe('x,y\n1,2\n');

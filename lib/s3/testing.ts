@@ -5,8 +5,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { handleS3 } from './handler';
 
 /** Tests only: serves handleS3 over real HTTP (as Next would), so real S3 clients can talk to it. */
-export async function startS3TestServer(): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startS3TestServer(): Promise<{ url: string; payloadModes: Set<string>; close: () => Promise<void> }> {
+  const payloadModes = new Set<string>();
   const server = http.createServer(async (req, res) => {
+    if (req.method === 'PUT') payloadModes.add(String(req.headers['x-amz-content-sha256']));
     const url = `http://${req.headers.host}${req.url}`;
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
     const headers = new Headers();
@@ -21,6 +23,7 @@ export async function startS3TestServer(): Promise<{ url: string; close: () => P
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/s3`,
+    payloadModes,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
