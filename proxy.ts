@@ -28,8 +28,9 @@ export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   // next.config.ts keeps trailing slashes (S3 keys such as "dir/" need them); pages still drop theirs.
   if (pathname.length > 1 && pathname.endsWith('/')) {
-    const url = request.nextUrl.clone();
-    url.pathname = pathname.replace(/\/+$/, '') || '/';
+    // Setting pathname on a URL cannot change its host, so "//evil.example/" stays on this site.
+    const url = new URL(request.url);
+    url.pathname = `/${pathname.replace(/^\/+|\/+$/g, '')}`;
     return NextResponse.redirect(url, 308);
   }
   const anonymous = !SESSION_COOKIES.some((c) => request.cookies.has(c));

@@ -176,3 +176,13 @@ test('rclone and s3fs mount a dataset read-only with its role enforced', async (
     unmount(fsMount);
   }
 });
+
+test('pages still drop a trailing slash (next.config keeps them for S3 keys), and stay on this site', async ({ request, baseURL }) => {
+  for (const [from, to] of [['/datasets/', '/datasets'], ['/login/?x=1', '/login?x=1'], ['//evil.example/', null]]) {
+    const res = await request.get(`${baseURL}${from}`, { maxRedirects: 0 });
+    expect(res.status(), from!).toBe(308);
+    const location = new URL(res.headers().location, baseURL);
+    expect(location.origin, from!).toBe(baseURL);
+    if (to) expect(location.href, from!).toBe(`${baseURL}${to}`);
+  }
+});
