@@ -5,7 +5,7 @@ import { AppError } from '@/lib/errors';
 import { authenticate, bucketAccess, type Principal } from './auth';
 import { listBucketsXml, listObjectsXml } from './buckets';
 import { accessDenied, invalidArgument, notImplemented, S3Error } from './errors';
-import { abortUpload, completeUpload, createUpload, listParts, uploadPart } from './multipart';
+import { abortUpload, completeUpload, createUpload, listParts, uploadPart, uploadPartCopy } from './multipart';
 import { copyObject, deleteObject, getObject, putObject } from './objects';
 import { doc, el, texts } from './xml';
 
@@ -132,7 +132,7 @@ async function multipartOp(request: Request, q: URLSearchParams, bucket: string,
   const m = request.method;
   if (m === 'POST' && q.has('uploads')) return xml(200, await createUpload(p, bucket, key, request.headers), id);
   if (m === 'PUT' && q.has('partNumber')) {
-    if (request.headers.has('x-amz-copy-source')) throw notImplemented('UploadPartCopy');
+    if (request.headers.has('x-amz-copy-source')) return xml(200, await uploadPartCopy(p, bucket, key, q, request.headers, request.signal), id);
     return empty(200, id, { ETag: await uploadPart(p, bucket, key, q, request.headers, request.body, request.signal) });
   }
   if (m === 'POST') {

@@ -8,9 +8,10 @@ import { uploadFile } from '@/lib/files';
 import { normalizePath } from '@/lib/paths';
 import { deleteBlobs, getBlobStore } from '@/lib/storage';
 import { cleanContentType } from '@/lib/storage/http';
+import { parseRange } from '@/lib/storage/http';
 import { bucketAccess, requireWritableKey, viaKey, type Principal } from './auth';
 import { invalidArgument, S3Error } from './errors';
-import { payloadLength, payloadSource } from './objects';
+import { openCopySource, payloadLength, payloadSource } from './objects';
 import { blocks, doc, el, texts } from './xml';
 
 /**
@@ -61,21 +62,49 @@ export async function createUpload(p: Principal, bucket: string, key: string, he
 export async function uploadPart(p: Principal, bucket: string, key: string, q: URLSearchParams, headers: Headers, body: ReadableStream<Uint8Array> | null, signal: AbortSignal): Promise<string> {
   await writable(p, bucket);
   const upload = await findUpload(p, bucket, key, q.get('uploadId') ?? '');
-  const n = Number(q.get('partNumber'));
-  if (!Number.isInteger(n) || n < 1 || n > MAX_PARTS) throw invalidArgument('partNumber must be an integer from 1 to 10000.');
+  const n = partNumberOf(q);
   const contentLength = payloadLength(p, headers);
   const { source, expectedSha256 } = payloadSource(p, body, contentLength);
+  return storePart(upload.id, n, source ?? (async function* () {})(), contentLength, expectedSha256, signal);
+}
+
+/** UploadPartCopy: a part copied from an object the key can read (x-amz-copy-source-range optional). */
+export async function uploadPartCopy(p: Principal, bucket: string, key: string, q: URLSearchParams, headers: Headers, signal: AbortSignal): Promise<string> {
+  await writable(p, bucket);
+  const upload = await findUpload(p, bucket, key, q.get('uploadId') ?? '');
+  const n = partNumberOf(q);
+  const file = await openCopySource(p, headers);
+  const rangeHeader = headers.get('x-amz-copy-source-range');
+  const range = rangeHeader ? parseRange(rangeHeader, file.size) : ({ kind: 'full' } as const);
+  if (rangeHeader && range.kind !== 'partial') throw new S3Error('InvalidRange', 416, 'x-amz-copy-source-range is not a satisfiable byte range.');
+  const part = range.kind === 'partial' ? range.range : undefined;
+  const stream = file.open(part);
+  signal.addEventListener('abort', () => stream.destroy(), { once: true });
+  const etag = await storePart(upload.id, n, stream, part ? part.end - part.start + 1 : file.size, undefined, signal);
+  return doc('CopyPartResult', el('LastModified', new Date().toISOString()) + el('ETag', etag));
+}
+
+function partNumberOf(q: URLSearchParams): number {
+  const n = Number(q.get('partNumber'));
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PARTS) throw invalidArgument('partNumber must be an integer from 1 to 10000.');
+  return n;
+}
+
+// Streams a part into the blob store and records it, replacing an earlier part of the same number.
+async function storePart(uploadId: string, n: number, source: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>, size: number | undefined, expectedSha256: string | undefined, signal: AbortSignal): Promise<string> {
   const store = getBlobStore();
-  const blob = await store.put(source ?? (async function* () {})(), { maxBytes: config.maxUploadBytes, expectedSize: contentLength, signal });
+  const blob = await store.put(source, { maxBytes: config.maxUploadBytes, expectedSize: size, signal });
   if (expectedSha256 && blob.sha256 !== expectedSha256) {
     await store.delete(blob.key).catch(() => {});
     throw new S3Error('XAmzContentSHA256Mismatch', 400, 'The content does not match its signed SHA-256.');
   }
   const db = await getDb();
-  const values = { uploadId: upload.id, partNumber: n, storageKey: blob.key, size: blob.size, sha256: blob.sha256 };
-  const [previous] = await db.select({ key: s3UploadParts.storageKey }).from(s3UploadParts).where(and(eq(s3UploadParts.uploadId, upload.id), eq(s3UploadParts.partNumber, n)));
+  const [previous] = await db.select({ key: s3UploadParts.storageKey }).from(s3UploadParts).where(and(eq(s3UploadParts.uploadId, uploadId), eq(s3UploadParts.partNumber, n)));
   try {
-    await db.insert(s3UploadParts).values(values).onConflictDoUpdate({ target: [s3UploadParts.uploadId, s3UploadParts.partNumber], set: { storageKey: blob.key, size: blob.size, sha256: blob.sha256 } });
+    await db
+      .insert(s3UploadParts)
+      .values({ uploadId, partNumber: n, storageKey: blob.key, size: blob.size, sha256: blob.sha256 })
+      .onConflictDoUpdate({ target: [s3UploadParts.uploadId, s3UploadParts.partNumber], set: { storageKey: blob.key, size: blob.size, sha256: blob.sha256 } });
   } catch (err) {
     await store.delete(blob.key).catch(() => {});
     throw err;

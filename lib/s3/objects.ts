@@ -139,11 +139,9 @@ export async function deleteObject(p: Principal, bucket: string, key: string): P
   }
 }
 
-/** CopyObject: streams the source (which the key must be able to read) into the write path. */
-export async function copyObject(p: Principal, bucket: string, key: string, headers: Headers, signal: AbortSignal): Promise<string> {
-  await bucketAccess(p, bucket);
-  requireWritableKey(p);
-  const raw = headers.get('x-amz-copy-source')!.split('?')[0];
+/** The readable source of a copy (x-amz-copy-source: "[/]<bucket>/<key>", URL-encoded), within the key's reach. */
+export async function openCopySource(p: Principal, headers: Headers): Promise<Download> {
+  const raw = (headers.get('x-amz-copy-source') ?? '').split('?')[0];
   let source: string;
   try {
     source = decodeURIComponent(raw.replace(/^\//, ''));
@@ -154,13 +152,19 @@ export async function copyObject(p: Principal, bucket: string, key: string, head
   if (cut <= 0 || cut === source.length - 1) throw invalidArgument('x-amz-copy-source must be "<bucket>/<key>".');
   const srcBucket = source.slice(0, cut);
   await bucketAccess(p, srcBucket);
-  let file: Download;
   try {
-    file = await openDownload(p.userId, srcBucket, source.slice(cut + 1));
+    return await openDownload(p.userId, srcBucket, source.slice(cut + 1));
   } catch (err) {
     if (err instanceof AppError && err.code === 'NOT_FOUND') throw noSuchKey();
     throw err;
   }
+}
+
+/** CopyObject: streams the source (which the key must be able to read) into the write path. */
+export async function copyObject(p: Principal, bucket: string, key: string, headers: Headers, signal: AbortSignal): Promise<string> {
+  await bucketAccess(p, bucket);
+  requireWritableKey(p);
+  const file = await openCopySource(p, headers);
   const replace = headers.get('x-amz-metadata-directive') === 'REPLACE';
   const contentType = replace ? cleanContentType(headers.get('content-type')) : file.contentType;
   const stream = file.open();

@@ -1,5 +1,5 @@
 import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, ListPartsCommand, UploadPartCommand,
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, ListPartsCommand, UploadPartCommand, UploadPartCopyCommand,
   CopyObjectCommand, CreateBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetBucketLocationCommand, GetObjectCommand,
   HeadBucketCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
@@ -169,6 +169,17 @@ describe('S3 endpoint with @aws-sdk/client-s3', () => {
     await s3.send(new CompleteMultipartUploadCommand({ Bucket, Key: 'big/file.bin', UploadId, MultipartUpload: { Parts: etags.map((ETag, i) => ({ PartNumber: i + 1, ETag })) } }));
     const got = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket, Key: 'big/file.bin' }))).Body!.transformToByteArray());
     expect(got.equals(Buffer.concat(parts))).toBe(true);
+
+    // UploadPartCopy (what the CLI uses to copy objects above 8 MiB): two ranges of the file just made.
+    const copy = await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'big/copy.bin' }));
+    const ranges = ['bytes=0-299999', 'bytes=300000-500002'];
+    const copied = [];
+    for (const [i, CopySourceRange] of ranges.entries()) {
+      const r = await s3.send(new UploadPartCopyCommand({ Bucket, Key: 'big/copy.bin', UploadId: copy.UploadId, PartNumber: i + 1, CopySource: `${Bucket}/big/file.bin`, CopySourceRange }));
+      copied.push({ PartNumber: i + 1, ETag: r.CopyPartResult!.ETag });
+    }
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket, Key: 'big/copy.bin', UploadId: copy.UploadId, MultipartUpload: { Parts: copied } }));
+    expect(Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket, Key: 'big/copy.bin' }))).Body!.transformToByteArray()).equals(got)).toBe(true);
 
     const db = await getDb();
     expect(await db.select().from(s3Uploads).where(eq(s3Uploads.datasetId, ds.id))).toEqual([]);
