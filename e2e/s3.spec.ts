@@ -78,6 +78,11 @@ test('aws CLI and boto3 with keys from the Account page: sync up and down, roles
   expect(treeOf(down)).toEqual(treeOf(up));
   const head = JSON.parse(aws(key, 's3api', 'head-object', '--bucket', datasetId, '--key', 'sub/rand.bin').stdout);
   expect(head.ContentLength).toBe(700_000);
+  // A server-side copy above 8 MiB: the CLI uses multipart with UploadPartCopy.
+  const copy = aws(key, 's3', 'cp', `s3://${datasetId}/big.bin`, `s3://${datasetId}/copies/big.bin`);
+  expect(copy.status, copy.stderr).toBe(0);
+  const copied = JSON.parse(aws(key, 's3api', 'head-object', '--bucket', datasetId, '--key', 'copies/big.bin').stdout);
+  expect([copied.ContentLength, copied.ETag]).toEqual([9 * 1024 * 1024 + 123, JSON.parse(aws(key, 's3api', 'head-object', '--bucket', datasetId, '--key', 'big.bin').stdout).ETag]);
 
   // boto3: folders, a presigned URL, delete.
   const script = `

@@ -6,7 +6,7 @@ import { authenticate, bucketAccess, type Principal } from './auth';
 import { listBucketsXml, listObjectsXml } from './buckets';
 import { accessDenied, invalidArgument, notImplemented, S3Error } from './errors';
 import { abortUpload, completeUpload, createUpload, listParts, uploadPart, uploadPartCopy } from './multipart';
-import { copyObject, deleteObject, getObject, putObject } from './objects';
+import { copyObject, deleteObject, getObject, getObjectTagging, putObject } from './objects';
 import { doc, el, texts } from './xml';
 
 /**
@@ -110,6 +110,10 @@ async function dispatch(request: Request, q: URLSearchParams, { bucket, key }: T
   }
   if (!key) return bucketOp(request, q, bucket, p, id);
   if (q.has('uploads') || q.has('uploadId')) return multipartOp(request, q, bucket, key, p, id);
+  if (q.has('tagging') && m === 'GET') return xml(200, await getObjectTagging(p, bucket, key), id);
+  // Never answer a sub-resource request with the object itself (or write one as an object).
+  const sub = OBJECT_SUBRESOURCES.find((s) => q.has(s));
+  if (sub) throw notImplemented(`The object sub-resource "${sub}"`);
   switch (m) {
     case 'GET':
     case 'HEAD': {
@@ -153,6 +157,8 @@ function checkBodyHash(p: Principal, body: string): void {
     throw new S3Error('XAmzContentSHA256Mismatch', 400, 'The content does not match its signed SHA-256.');
   }
 }
+
+const OBJECT_SUBRESOURCES = ['tagging', 'acl', 'attributes', 'retention', 'legal-hold', 'torrent', 'restore', 'select', 'versionId'];
 
 const SUBRESOURCES = ['acl', 'policy', 'cors', 'lifecycle', 'tagging', 'website', 'logging', 'notification', 'replication', 'encryption', 'object-lock', 'requestPayment', 'accelerate', 'analytics', 'inventory', 'metrics', 'ownershipControls', 'publicAccessBlock', 'intelligent-tiering'];
 

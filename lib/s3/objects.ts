@@ -118,6 +118,18 @@ export async function getObject(p: Principal, bucket: string, key: string, req: 
   return new Response(body, { status, headers });
 }
 
+/** GetObjectTagging: Trove keeps no tags, so an object the key can read has an empty tag set. */
+export async function getObjectTagging(p: Principal, bucket: string, key: string): Promise<string> {
+  await bucketAccess(p, bucket);
+  try {
+    await openDownload(p.userId, bucket, key);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'NOT_FOUND') throw noSuchKey();
+    throw err;
+  }
+  return doc('Tagging', '<TagSet></TagSet>');
+}
+
 /** DeleteObject: a file, or an empty folder's "dir/" marker; a missing key is success, as in S3. */
 export async function deleteObject(p: Principal, bucket: string, key: string): Promise<void> {
   await bucketAccess(p, bucket);

@@ -1,5 +1,6 @@
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, ListPartsCommand, UploadPartCommand, UploadPartCopyCommand,
+  GetObjectAclCommand, GetObjectTaggingCommand, PutObjectTaggingCommand,
   CopyObjectCommand, CreateBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetBucketLocationCommand, GetObjectCommand,
   HeadBucketCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
@@ -57,6 +58,11 @@ describe('S3 endpoint with @aws-sdk/client-s3', () => {
     expect(await part.Body!.transformToString()).toBe('y\n1');
     expect(part.ContentRange).toBe('bytes 2-4/8');
     expect(await errorOf(s3.send(new GetObjectCommand({ Bucket, Key: 'nope.txt' })))).toBe('NoSuchKey');
+    // Sub-resources are never mistaken for the object: tags are empty, the rest is refused.
+    expect((await s3.send(new GetObjectTaggingCommand({ Bucket, Key: 'data/a.csv' }))).TagSet ?? []).toEqual([]);
+    expect(await errorOf(s3.send(new GetObjectAclCommand({ Bucket, Key: 'data/a.csv' })))).toBe('NotImplemented');
+    expect(await errorOf(s3.send(new PutObjectTaggingCommand({ Bucket, Key: 'data/a.csv', Tagging: { TagSet: [{ Key: 'k', Value: 'v' }] } })))).toBe('NotImplemented');
+    expect(await (await s3.send(new GetObjectCommand({ Bucket, Key: 'data/a.csv' }))).Body!.transformToString()).toBe('x,y\n1,2\n');
 
     const root = await s3.send(new ListObjectsV2Command({ Bucket, Delimiter: '/' }));
     expect(root.CommonPrefixes?.map((c) => c.Prefix)).toEqual(['data/', 'empty/']);
