@@ -100,7 +100,7 @@ s3.delete_object(Bucket=b, Key="a.csv")
 print("after delete", "a.csv" in [o["Key"] for o in s3.list_objects_v2(Bucket=b).get("Contents", [])])
 `;
   const py = execFileSync(PYTHON, ['-c', script, key.endpoint, datasetId], { env: clientEnv(key), encoding: 'utf8' });
-  expect(py).toContain("prefixes ['made-by-boto/', 'sub/']");
+  expect(py).toContain("prefixes ['copies/', 'made-by-boto/', 'sub/']");
   expect(py).toContain('get from boto3');
   expect(py).toContain('presigned x,y');
   expect(py).toContain('after delete False');
