@@ -160,7 +160,7 @@ function checkBodyHash(p: Principal, body: string): void {
 
 const OBJECT_SUBRESOURCES = ['tagging', 'acl', 'attributes', 'retention', 'legal-hold', 'torrent', 'restore', 'select', 'versionId'];
 
-const SUBRESOURCES = ['acl', 'policy', 'cors', 'lifecycle', 'tagging', 'website', 'logging', 'notification', 'replication', 'encryption', 'object-lock', 'requestPayment', 'accelerate', 'analytics', 'inventory', 'metrics', 'ownershipControls', 'publicAccessBlock', 'intelligent-tiering'];
+const SUBRESOURCES = ['versions', 'acl', 'policy', 'cors', 'lifecycle', 'tagging', 'website', 'logging', 'notification', 'replication', 'encryption', 'object-lock', 'requestPayment', 'accelerate', 'analytics', 'inventory', 'metrics', 'ownershipControls', 'publicAccessBlock', 'intelligent-tiering'];
 
 async function bucketOp(request: Request, q: URLSearchParams, bucket: string, p: Principal, id: string): Promise<Response> {
   const m = request.method;
