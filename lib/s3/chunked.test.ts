@@ -43,4 +43,15 @@ describe('aws-chunked decoding', () => {
     await expect(collect(decodeAwsChunked(pieces(signed, 5), () => false))).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
     await expect(collect(decodeAwsChunked(pieces(Buffer.from('3\r\nabc\r\n0\r\n\r\n'), 5), () => true))).rejects.toMatchObject({ code: 'IncompleteBody' });
   });
+
+  it('verifies a trailing CRC32 / SHA-256 checksum and refuses a wrong or missing one', async () => {
+    const data = [Buffer.from('1234'), Buffer.from('56789')];
+    const run = (trailerLine: string, name = 'x-amz-checksum-crc32') => collect(decodeAwsChunked(pieces(encode(data, trailerLine), 3), undefined, 9, name));
+    expect((await run('x-amz-checksum-crc32:y/Q5Jg==\r\n\r\n')).toString()).toBe('123456789');
+    const sha = Buffer.from('15e2b0d3c33891ebb0f1ef609ec419420c20e320ce94c65fbc8c3312448eb225', 'hex').toString('base64');
+    expect((await run(`x-amz-checksum-sha256:${sha}\r\n\r\n`, 'x-amz-checksum-sha256')).toString()).toBe('123456789');
+    await expect(run('x-amz-checksum-crc32:AAAAAA==\r\n\r\n')).rejects.toMatchObject({ code: 'BadDigest' });
+    await expect(run('\r\n')).rejects.toMatchObject({ code: 'IncompleteBody' });
+    expect((await run('x-amz-checksum-crc32c:anything\r\n\r\n', 'x-amz-checksum-crc32c')).toString()).toBe('123456789');
+  });
 });

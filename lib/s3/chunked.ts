@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { checksumFor } from './checksums';
 import { S3Error } from './errors';
 import type { ChunkVerifier } from './sigv4';
 
@@ -6,8 +7,10 @@ import type { ChunkVerifier } from './sigv4';
  * Decodes an aws-chunked body ("<hex size>[;chunk-signature=<sig>]\r\n<data>\r\n … 0…\r\n[trailers]\r\n"),
  * streaming: data is passed on as it arrives, never a whole chunk held. With `verifyChunk`, each
  * chunk's signature is checked when it ends; a bad one throws, so the caller's upload is discarded.
+ * With `trailer` (the x-amz-trailer header), the trailing CRC32 / SHA-1 / SHA-256 checksum is
+ * verified the same way (BadDigest); CRC32C and CRC64NVME trailers are read but not verified.
  */
-export async function* decodeAwsChunked(source: AsyncIterable<Uint8Array>, verifyChunk?: ChunkVerifier, decodedLength?: number): AsyncGenerator<Uint8Array> {
+export async function* decodeAwsChunked(source: AsyncIterable<Uint8Array>, verifyChunk?: ChunkVerifier, decodedLength?: number, trailer?: string | null): AsyncGenerator<Uint8Array> {
   const bad = (msg: string) => new S3Error('IncompleteBody', 400, `The aws-chunked body is malformed: ${msg}.`);
   let buf = Buffer.alloc(0);
   let remaining = -1; // bytes of chunk data still to come; -1 while reading a chunk header
@@ -15,6 +18,7 @@ export async function* decodeAwsChunked(source: AsyncIterable<Uint8Array>, verif
   let hash: crypto.Hash | null = null;
   let total = 0;
   let done = false;
+  const checksum = checksumFor(trailer);
   const finishChunk = () => {
     if (verifyChunk && !verifyChunk(hash!.digest('hex'), signature)) {
       throw new S3Error('SignatureDoesNotMatch', 403, 'A chunk signature does not match.');
@@ -54,6 +58,7 @@ export async function* decodeAwsChunked(source: AsyncIterable<Uint8Array>, verif
       remaining -= take.length;
       total += take.length;
       hash?.update(take);
+      checksum?.update(take);
       yield take;
     }
     if (remaining === 0) {
@@ -72,12 +77,22 @@ export async function* decodeAwsChunked(source: AsyncIterable<Uint8Array>, verif
     }
     if (done) throw bad('the body ended inside a chunk');
   }
-  // Drain the trailers so the connection stays usable.
+  // The trailers: "name:value" lines up to an empty one (read to the end so the connection stays usable).
+  let rest = buf;
   for (;;) {
     const next = await iterator.next();
     if (next.done) break;
+    if (rest.length < 16_384) rest = Buffer.concat([rest, next.value]);
   }
   if (decodedLength !== undefined && total !== decodedLength) {
     throw new S3Error('IncompleteBody', 400, `The body had ${total} bytes, not the announced ${decodedLength}.`);
+  }
+  if (checksum) {
+    const name = trailer!.trim().toLowerCase();
+    const line = rest.toString('latin1').split('\r\n').find((l) => l.toLowerCase().startsWith(`${name}:`));
+    if (!line) throw bad(`the announced trailer ${name} is missing`);
+    if (line.slice(name.length + 1).trim() !== checksum.digest()) {
+      throw new S3Error('BadDigest', 400, `The ${name.slice('x-amz-checksum-'.length).toUpperCase()} checksum you specified did not match what we received.`);
+    }
   }
 }

@@ -64,7 +64,7 @@ export async function uploadPart(p: Principal, bucket: string, key: string, q: U
   const upload = await findUpload(p, bucket, key, q.get('uploadId') ?? '');
   const n = partNumberOf(q);
   const contentLength = payloadLength(p, headers);
-  const { source, expectedSha256 } = payloadSource(p, body, contentLength);
+  const { source, expectedSha256 } = payloadSource(p, body, contentLength, headers);
   return storePart(upload.id, n, source ?? (async function* () {})(), contentLength, expectedSha256, signal);
 }
 

@@ -29,13 +29,14 @@ export function payloadLength(p: Principal, headers: Headers): number | undefine
 }
 
 /** The object's bytes from a request body, per x-amz-content-sha256: raw, signed SHA-256 (checked by the store's caller) or aws-chunked. */
-export function payloadSource(p: Principal, body: Body, contentLength: number | undefined): { source: AsyncIterable<Uint8Array> | Body; expectedSha256?: string } {
+export function payloadSource(p: Principal, body: Body, contentLength: number | undefined, headers: Headers): { source: AsyncIterable<Uint8Array> | Body; expectedSha256?: string } {
+  const trailer = headers.get('x-amz-trailer');
   const mode = p.payloadHash;
   if (mode === 'UNSIGNED-PAYLOAD') return { source: body };
   if (/^[0-9a-f]{64}$/i.test(mode)) return { source: body, expectedSha256: mode.toLowerCase() };
-  if (mode === 'STREAMING-UNSIGNED-PAYLOAD-TRAILER') return { source: decodeAwsChunked(webIterable(body), undefined, contentLength) };
+  if (mode === 'STREAMING-UNSIGNED-PAYLOAD-TRAILER') return { source: decodeAwsChunked(webIterable(body), undefined, contentLength, trailer) };
   if (mode === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' || mode === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER') {
-    return { source: decodeAwsChunked(webIterable(body), p.verifyChunk, contentLength) };
+    return { source: decodeAwsChunked(webIterable(body), p.verifyChunk, contentLength, trailer) };
   }
   throw invalidArgument('Unsupported x-amz-content-sha256 value.');
 }
@@ -54,7 +55,7 @@ export async function putObject(p: Principal, bucket: string, key: string, heade
     }
     return new Headers({ ETag: '"d41d8cd98f00b204e9800998ecf8427e"' });
   }
-  const { source, expectedSha256 } = payloadSource(p, body, contentLength);
+  const { source, expectedSha256 } = payloadSource(p, body, contentLength, headers);
   const result = await uploadFile(p.userId, bucket, key, source, { contentLength, contentType: cleanContentType(headers.get('content-type')), signal, expectedSha256, ...viaKey(p) });
   return new Headers({ ETag: `"${result.sha256}"` });
 }

@@ -8,7 +8,7 @@ import { handleS3 } from './handler';
 export async function startS3TestServer(): Promise<{ url: string; payloadModes: Set<string>; close: () => Promise<void> }> {
   const payloadModes = new Set<string>();
   const server = http.createServer(async (req, res) => {
-    if (req.method === 'PUT') payloadModes.add(String(req.headers['x-amz-content-sha256']));
+    if (req.method === 'PUT') payloadModes.add(`${req.headers['x-amz-content-sha256']}${req.headers['x-amz-trailer'] ? ` ${req.headers['x-amz-trailer']}` : ''}`);
     const url = `http://${req.headers.host}${req.url}`;
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
     const headers = new Headers();
