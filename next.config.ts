@@ -17,6 +17,9 @@ const nextConfig: NextConfig = {
   // No next/image in the app: the optimizer endpoint (/_next/image) stays off rather than fetch on request.
   images: { unoptimized: true },
   experimental: { serverActions: { bodySizeLimit: ACTION_BODY_LIMIT } },
+  // S3 object keys may end in "/" (folder markers): /s3 must receive them as sent. proxy.ts still
+  // redirects pages' trailing slashes.
+  skipTrailingSlashRedirect: true,
   // Separate build directories let several checkouts' builds run side by side (tests, CI).
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // PGlite loads its WASM and data files from its own package directory; argon2 is native.

@@ -57,6 +57,14 @@ export function proxy(request: NextRequest) {
   // Route handlers reach the proxy only for the checks above; their CSP comes from next.config.ts.
   if (api) return NextResponse.next();
 
+  // next.config.ts keeps trailing slashes (S3 keys such as "dir/" need them); pages still drop theirs.
+  if (pathname.length > 1 && pathname.endsWith('/')) {
+    // Setting pathname on a URL cannot change its host, so "//evil.example/" stays on this site.
+    const url = new URL(request.url);
+    url.pathname = `/${pathname.replace(/^\/+|\/+$/g, '')}`;
+    return NextResponse.redirect(url, 308);
+  }
+
   const anonymous = !SESSION_COOKIES.some((c) => request.cookies.has(c));
   if (anonymous && request.method === 'GET' && pathname !== '/' && !PUBLIC.some((r) => r.test(pathname))) {
     const url = new URL('/login', request.url);
@@ -82,7 +90,8 @@ export function proxy(request: NextRequest) {
 // config statically: literals only.
 export const config = {
   matcher: [
-    '/((?!api/|_next/static|favicon.ico|robots.txt).*)',
+    // The S3 endpoint (/s3) stays out: it answers its own errors in S3's XML.
+    '/((?!api/|s3/|s3$|_next/static|favicon.ico|robots.txt).*)',
     {
       source: '/api/:path*',
       missing: [

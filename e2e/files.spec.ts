@@ -55,13 +55,17 @@ test('upload, browse, download, create folder, rename, delete; strangers get 404
   expect(full.headers()['x-content-type-options']).toBe('nosniff');
   expect(full.headers()['content-security-policy']).toBe('sandbox');
   expect(full.headers()['accept-ranges']).toBe('bytes');
-  // Content-Length is set by the handler but Next 16.4 drops it from route-handler responses (send-response.js).
+  // Next drops Content-Length from route handlers; the Node layer of scripts/start.mjs restores it, so
+  // browsers show a download's total size.
+  expect(full.headers()['content-length']).toBe(String(alpha.length));
+  expect(full.headers()['x-trove-content-length']).toBeUndefined();
   expect(full.headers()['content-encoding']).toBeUndefined();
   expect(full.headers()['cache-control']).toContain('no-store');
   for (const [start, end] of [[0, 9], [50_000, 50_099], [alpha.length - 5, alpha.length - 1], [6, 9]]) {
     const part = await page.request.get(href, { headers: { Range: `bytes=${start}-${end}` } });
     expect(part.status()).toBe(206);
     expect(part.headers()['content-range']).toBe(`bytes ${start}-${end}/${alpha.length}`);
+    expect(part.headers()['content-length']).toBe(String(end - start + 1));
     expect(await part.body()).toEqual(alpha.subarray(start, end + 1));
   }
   expect((await page.request.get(href, { headers: { Range: `bytes=${alpha.length}-` } })).status()).toBe(416);

@@ -47,9 +47,9 @@ function commonFolder(a: string, b: string): string {
  * id for it) make one event — "uploaded 20 files to imgs/" — counted up as each file commits;
  * a lone file, or one without a usable batch id, makes its own event.
  */
-export async function logUpload(tx: Tx, actorId: string, datasetId: string, file: { path: string; size: number; created: boolean; folder: string }, batch?: string): Promise<void> {
-  if (!batch || !UUID.test(batch) || !file.created) {
-    return logActivity(tx, actorId, { datasetId }, file.created ? 'file.uploaded' : 'file.replaced', { path: file.path, size: file.size });
+export async function logUpload(tx: Tx, actorId: string, datasetId: string, file: { path: string; size: number; created: boolean; folder: string }, batch?: string, via?: string): Promise<void> {
+  if (!batch || !UUID.test(batch) || !file.created || via) {
+    return logActivity(tx, actorId, { datasetId }, file.created ? 'file.uploaded' : 'file.replaced', { path: file.path, size: file.size, ...(via ? { via } : {}) });
   }
   // The batch's files commit in parallel: one at a time may count itself in.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`upload-batch:${batch}`}))`);

@@ -46,7 +46,7 @@ export async function listFolder(userId: string, datasetId: string, rawFolder = 
 }
 
 /** Creates a folder (and any missing folders above it). */
-export async function createFolder(userId: string, datasetId: string, rawPath: string): Promise<{ path: string }> {
+export async function createFolder(userId: string, datasetId: string, rawPath: string, via: Via = {}): Promise<{ path: string }> {
   const path = normalizePath(rawPath);
   return write(datasetId, userId, 'files.write', async (tx) => {
     await ensureFolders(tx, datasetId, userId, ancestorsOf(path));
@@ -56,15 +56,19 @@ export async function createFolder(userId: string, datasetId: string, rawPath: s
       .onConflictDoNothing()
       .returning({ id: entries.id });
     if (!created) throw conflict(`"${baseName(path)}" already exists in this folder.`);
-    await logActivity(tx, userId, { datasetId }, 'folder.created', { path });
+    await logActivity(tx, userId, { datasetId }, 'folder.created', { path, ...via });
     return { path };
   });
 }
 
-export type UploadOptions = {
+/** How a change was made, for the activity log: `{ via: 'access key <name>' }` from the S3 endpoint. */
+export type Via = { via?: string };
+export type UploadOptions = Via & {
   contentLength?: number;
   contentType?: string | null;
   signal?: AbortSignal;
+  /** The SHA-256 (hex) the client signed: a mismatch discards the bytes before anything is recorded. */
+  expectedSha256?: string;
   /** The client's id for a batch of files uploaded together: they make one activity event. */
   batch?: string;
 };
@@ -92,6 +96,10 @@ export async function uploadFile(userId: string, datasetId: string, rawPath: str
 
   const store = getBlobStore();
   const blob = await store.put(body ?? emptySource(), { maxBytes, expectedSize: options.contentLength, signal: options.signal });
+  if (options.expectedSha256 !== undefined && blob.sha256 !== options.expectedSha256.toLowerCase()) {
+    await store.delete(blob.key).catch(() => {});
+    throw new AppError('INVALID', 'The content does not match its signed SHA-256.', 'sha256');
+  }
   let oldKey: string | null = null;
   let created = true;
   try {
@@ -114,7 +122,7 @@ export async function uploadFile(userId: string, datasetId: string, rawPath: str
         oldKey = current.storageKey;
         created = false;
       }
-      await logUpload(tx, userId, datasetId, { path, size: blob.size, created, folder: parentOf(path) }, options.batch);
+      await logUpload(tx, userId, datasetId, { path, size: blob.size, created, folder: parentOf(path) }, options.batch, options.via);
     });
   } catch (err) {
     await store.delete(blob.key).catch(() => {});
@@ -210,7 +218,7 @@ export async function renameEntry(userId: string, datasetId: string, rawPath: st
 }
 
 /** Deletes a file, or a folder with everything in it; the blobs go once the deletion has committed. */
-export async function deleteEntry(userId: string, datasetId: string, rawPath: string): Promise<{ deletedFiles: number }> {
+export async function deleteEntry(userId: string, datasetId: string, rawPath: string, via: Via = {}): Promise<{ deletedFiles: number }> {
   const path = normalizePath(rawPath);
   const keys = await write(datasetId, userId, 'files.manage', async (tx) => {
     const [target] = await tx
@@ -224,7 +232,7 @@ export async function deleteEntry(userId: string, datasetId: string, rawPath: st
       .where(and(inDataset(datasetId), target.kind === 'folder' ? or(eq(entries.path, path), under(path)) : eq(entries.path, path)))
       .returning({ key: entries.storageKey });
     const keys = gone.flatMap((g) => (g.key ? [g.key] : []));
-    await logActivity(tx, userId, { datasetId }, target.kind === 'folder' ? 'folder.deleted' : 'file.deleted', { path, files: keys.length });
+    await logActivity(tx, userId, { datasetId }, target.kind === 'folder' ? 'folder.deleted' : 'file.deleted', { path, files: keys.length, ...via });
     return keys;
   });
   await deleteBlobs(keys);

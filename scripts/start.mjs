@@ -25,8 +25,29 @@ const app = next({ dev: false, hostname: hostname ?? 'localhost', port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
+// Next drops Content-Length from route handlers' responses (it streams them chunked). S3 clients need
+// it on GET and HEAD (sizes, ranged downloads), and browsers to show a download's total size, so the
+// S3 endpoint and the file download route also send it as x-trove-content-length, restored here just
+// before the headers go out.
+const LENGTH_HINT = 'x-trove-content-length';
+function restoreContentLength(res) {
+  const writeHead = res.writeHead;
+  res.writeHead = function (...args) {
+    const hint = res.getHeader(LENGTH_HINT);
+    if (hint !== undefined) {
+      res.removeHeader(LENGTH_HINT);
+      if (/^\d{1,16}$/.test(String(hint))) {
+        res.removeHeader('transfer-encoding');
+        res.setHeader('content-length', String(hint));
+      }
+    }
+    return writeHead.apply(this, args);
+  };
+}
+
 const server = http.createServer((req, res) => {
   applyForwarding(req, hops);
+  if (req.url?.startsWith('/s3') || req.url?.startsWith('/api/datasets/')) restoreContentLength(res);
   handle(req, res);
 });
 server.listen(port, hostname, () => {

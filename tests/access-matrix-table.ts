@@ -39,6 +39,31 @@ const sharing = () => import('@/app/(app)/datasets/[datasetId]/sharing-actions')
 const fb = () => import('@/components/file-browser/actions');
 const teams = () => import('@/app/(app)/teams/[teamId]/actions');
 const fileUrl = (fx: Fixture, p: string) => `http://localhost:3000/api/datasets/${fx.datasetId}/files/${p}`;
+const account = () => import('@/app/(app)/account/actions');
+
+/**
+ * The S3 endpoint, signed with a fresh read-write, all-datasets key of the current actor (so the
+ * actor's role is what decides); anonymous sends an unsigned request. Per-key errors inside a 200
+ * (DeleteObjects) count as that error's status.
+ */
+const s3 = (method: string, p: (fx: Fixture) => string, body?: string) => async (fx: Fixture) => {
+  const { getCurrentUser } = await import('@/lib/auth/session');
+  const { createAccessKey } = await import('@/lib/s3/keys');
+  const { signedS3Request } = await import('@/lib/s3/testing');
+  const { GET, PUT, POST, DELETE } = await import('@/app/s3/[[...path]]/route');
+  const handler = { GET, PUT, POST, DELETE }[method]!;
+  const url = `http://localhost:3000/s3/${p(fx)}`;
+  const user = await getCurrentUser();
+  if (!user) return handler(new Request(url, { method, body: method === 'GET' ? undefined : (body ?? '') }));
+  const key = await createAccessKey(user.id, { name: 'matrix', readOnly: false, datasetId: null, expiresAt: null });
+  const res = await handler(await signedS3Request(url, key, { method, body }));
+  const text = await res.text();
+  const code = /<Error>(?:<Key>[^<]*<\/Key>)?<Code>([^<]+)</.exec(text)?.[1];
+  const status = code === 'AccessDenied' ? 403 : code === 'NoSuchBucket' ? 404 : code ? 400 : res.status;
+  return new Response(null, { status });
+};
+/** Like dataset(), but an unsigned request is refused (403), never redirected to a login page. */
+const s3Dataset = (min: Role) => ({ ...dataset(min), anonymous: 'forbidden' as Outcome });
 
 export const ENDPOINTS: Record<string, Spec> = {
   // Public: anyone may open these; what they show is covered by their own tests.
@@ -77,6 +102,17 @@ export const ENDPOINTS: Record<string, Spec> = {
   // The matrix's actors have verified addresses: each is told so (an unverified one gets a link: lib/accounts tests).
   'action resendVerificationAction': { run: async () => (await import('@/app/(app)/account/actions')).resendVerificationAction({}), expect: each((a) => (a === 'anonymous' ? 'login' : 'code CONFLICT')) },
   'action logoutOtherSessionsAction': { run: async () => (await import('@/app/(app)/account/actions')).logoutOtherSessionsAction({}), expect: anyUser() },
+  'action createAccessKeyAction': { run: async () => (await account()).createAccessKeyAction({ name: 'matrix', access: 'readonly', datasetId: 'all', expires: '' }), expect: anyUser() },
+  'action revokeAccessKeyAction': {
+    // Each actor revokes a key of their own (another user's key id is NOT_FOUND: lib/s3/keys tests).
+    run: async () => {
+      const { getCurrentUser } = await import('@/lib/auth/session');
+      const user = await getCurrentUser();
+      const keyId = user ? (await (await import('@/lib/s3/keys')).createAccessKey(user.id, { name: 'm', readOnly: true, datasetId: null, expiresAt: null })).id : crypto.randomUUID();
+      return (await account()).revokeAccessKeyAction({ keyId });
+    },
+    expect: anyUser(),
+  },
   'action createDatasetAction': { run: async () => (await import('@/app/(app)/datasets/new/actions')).createDatasetAction({ name: `m-${crypto.randomUUID()}`, description: '' }), expect: anyUser() },
   'action createTeamAction': { run: async () => (await import('@/app/(app)/teams/actions')).createTeamAction({ name: `m-${crypto.randomUUID()}` }), expect: anyUser() },
 
@@ -108,6 +144,13 @@ export const ENDPOINTS: Record<string, Spec> = {
         params: Promise.resolve({ datasetId: fx.datasetId, path: ['new.txt'] }),
       }),
     expect: dataset('editor'),
+  },
+  'GET /s3/[[...path]]': { run: s3('GET', (fx) => `${fx.datasetId}/a.txt`), expect: s3Dataset('viewer') },
+  'PUT /s3/[[...path]]': { run: s3('PUT', (fx) => `${fx.datasetId}/s3-new.txt`, 'bytes'), expect: s3Dataset('editor') },
+  'DELETE /s3/[[...path]]': { run: s3('DELETE', (fx) => `${fx.datasetId}/a.txt`), expect: s3Dataset('manager') },
+  'POST /s3/[[...path]]': {
+    run: s3('POST', (fx) => `${fx.datasetId}?delete=`, '<Delete><Object><Key>a.txt</Key></Object></Delete>'),
+    expect: s3Dataset('manager'),
   },
   'action createFolderAction': { run: async (fx) => (await fb()).createFolderAction({ datasetId: fx.datasetId, parent: '', name: 'made' }), expect: dataset('editor') },
   'action renameEntryAction': { run: async (fx) => (await fb()).renameEntryAction({ datasetId: fx.datasetId, path: 'a.txt', newName: 'b.txt' }), expect: dataset('manager') },

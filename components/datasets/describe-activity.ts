@@ -1,11 +1,16 @@
 import type { ActivityItem } from '@/lib/activity';
 import { formatDateTime } from '@/lib/format';
 
-/** One line of a dataset's activity log. */
+/** One line of a dataset's activity log; changes made over S3 end with "via access key <name>". */
 export function describeDatasetActivity(a: ActivityItem): string {
   const d = a.detail as Record<string, string | undefined>;
+  const line = describe(a.action, d);
+  return d.via ? `${line} via ${d.via}` : line;
+}
+
+function describe(action: string, d: Record<string, string | undefined>): string {
   const who = d.email ?? d.team ?? '';
-  switch (a.action) {
+  switch (action) {
     case 'dataset.created': return `created the dataset`;
     case 'dataset.renamed': return `renamed the dataset from “${d.from}” to “${d.to}”`;
     case 'dataset.described': return 'edited the description';
@@ -14,7 +19,7 @@ export function describeDatasetActivity(a: ActivityItem): string {
     case 'dataset.transferred': return `transferred ownership to ${who}`;
     case 'file.uploaded': return `uploaded ${d.path}`;
     case 'files.uploaded': {
-      const n = Number(a.detail.files ?? 0);
+      const n = Number(d.files ?? 0);
       return n === 1 ? `uploaded ${d.path ?? 'a file'}` : `uploaded ${n.toLocaleString('en-US')} files to ${d.folder ? `${d.folder}/` : 'the top folder'}`;
     }
     case 'file.replaced': return `replaced ${d.path}`;
@@ -34,6 +39,6 @@ export function describeDatasetActivity(a: ActivityItem): string {
     case 'grant.expiry_changed': return d.expiresAt ? `set ${who}’s access to end ${formatDateTime(d.expiresAt)}` : `removed the end date of ${who}’s access`;
     case 'grant.removed': return `removed ${who}`;
     case 'grant.left': return 'left the dataset';
-    default: return a.action.replace(/[._]/g, ' ');
+    default: return action.replace(/[._]/g, ' ');
   }
 }

@@ -3,3 +3,5 @@ export * from './teams';
 export * from './datasets';
 export * from './sharing';
 export * from './instance';
+export * from './access-keys';
+export * from './s3-uploads';

@@ -5,7 +5,10 @@ import { redirect } from 'next/navigation';
 import { userAction } from '@/lib/action';
 import { changePassword, resendVerificationEmail } from '@/lib/accounts';
 import { endOtherSessions } from '@/lib/auth/sessions';
+import { config } from '@/lib/config';
+import { createAccessKey, revokeAccessKey } from '@/lib/s3/keys';
 import { renameUser } from '@/lib/users';
+import { createAccessKeySchema, revokeAccessKeySchema } from '@/lib/validation/access-keys';
 import { changePasswordSchema, noInputSchema, renameUserSchema } from '@/lib/validation/auth';
 
 export const changePasswordAction = userAction(changePasswordSchema, async (user, { currentPassword, newPassword }) => {
@@ -26,4 +29,21 @@ export const logoutOtherSessionsAction = userAction(noInputSchema, async (user) 
   const ended = await endOtherSessions(user);
   revalidatePath('/account');
   return { ended };
+});
+
+export const createAccessKeyAction = userAction(createAccessKeySchema, async (user, input) => {
+  const created = await createAccessKey(user.id, {
+    name: input.name,
+    readOnly: input.access === 'readonly',
+    datasetId: input.datasetId === 'all' ? null : input.datasetId,
+    // The end of the chosen day, UTC: a key "expiring on the 5th" works all of the 5th.
+    expiresAt: input.expires ? new Date(`${input.expires}T23:59:59.999Z`) : null,
+  });
+  revalidatePath('/account');
+  return { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey, endpoint: `${config.appUrl}/s3` };
+});
+
+export const revokeAccessKeyAction = userAction(revokeAccessKeySchema, async (user, { keyId }) => {
+  await revokeAccessKey(user.id, keyId);
+  revalidatePath('/account');
 });

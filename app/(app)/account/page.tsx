@@ -1,5 +1,6 @@
 import Bowser from 'bowser';
 import type { Metadata } from 'next';
+import { AccessKeys } from '@/components/account/access-keys';
 import { NameForm } from '@/components/account/name-form';
 import { ResendVerificationButton } from '@/components/account/resend-verification-button';
 import { SessionList } from '@/components/account/session-list';
@@ -8,6 +9,7 @@ import { requireUser } from '@/lib/auth/session';
 import { listUserSessions } from '@/lib/auth/sessions';
 import { isEmailConfigured } from '@/lib/email';
 import { formatDateTime } from '@/lib/format';
+import { listAccessKeys, listKeyableDatasets } from '@/lib/s3/keys';
 
 export const metadata: Metadata = { title: 'Account' };
 
@@ -37,8 +39,18 @@ export default async function AccountPage() {
     created: formatDateTime(s.createdAt),
     current: s.current,
   }));
+  const keys = (await listAccessKeys(user.id)).map((k) => ({
+    id: k.id,
+    name: k.name,
+    access: k.readOnly ? 'Read only' : 'Read and write',
+    scope: k.datasetId ? (k.datasetName ?? 'a dataset') : 'All my datasets',
+    created: formatDateTime(k.createdAt),
+    lastUsed: k.lastUsedAt ? formatDateTime(k.lastUsedAt) : 'never',
+    expires: k.expiresAt ? formatDateTime(k.expiresAt) : 'never',
+  }));
+  const keyDatasets = await listKeyableDatasets(user.id);
   return (
-    <div className="mx-auto max-w-xl space-y-6">
+    <div className="mx-auto max-w-3xl space-y-6">
       <h1 className="text-2xl font-semibold">Account</h1>
       <Section id="profile" title="Profile">
         <NameForm name={user.name} />
@@ -65,6 +77,9 @@ export default async function AccountPage() {
       </Section>
       <Section id="password" title="Change password">
         <ChangePasswordForm />
+      </Section>
+      <Section id="access-keys" title="Access keys">
+        <AccessKeys keys={keys} datasets={keyDatasets} />
       </Section>
       <Section id="sessions" title="Sessions">
         <SessionList sessions={sessions} />

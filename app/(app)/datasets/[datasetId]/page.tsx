@@ -3,10 +3,12 @@ import { ActivityList } from '@/components/activity/activity-list';
 import { describeDatasetActivity } from '@/components/datasets/describe-activity';
 import { DatasetSettings } from '@/components/datasets/dataset-settings';
 import { DescriptionEditor } from '@/components/datasets/description-editor';
+import { UseDataset } from '@/components/datasets/use-dataset';
 import { PeopleSection } from '@/components/sharing/people-section';
 import { FileBrowserSection } from '@/components/file-browser/file-browser-section';
 import { can } from '@/lib/access';
 import { getCurrentUser, requireUser } from '@/lib/auth/session';
+import { config } from '@/lib/config';
 import { orNotFound } from '@/lib/http/pages';
 import { getDatasetDetails, listDatasetActivity } from '@/lib/datasets';
 import { formatBytes, formatCount } from '@/lib/format';
@@ -62,6 +64,8 @@ export default async function DatasetPage({ params, searchParams }: Props) {
       )}
 
       <FileBrowserSection userId={user.id} datasetId={d.id} datasetName={d.name} path={path} query={query} role={d.role} readOnly={d.readOnly} />
+
+      <UseDataset bucket={d.id} endpoint={`${config.appUrl}/s3`} />
 
       <PeopleSection userId={user.id} dataset={d} />
 

@@ -78,6 +78,8 @@ export async function GET(request: Request, ctx: Ctx): Promise<Response> {
     const length = part ? part.end - part.start + 1 : file.size;
     if (part) headers['Content-Range'] = `bytes ${part.start}-${part.end}/${file.size}`;
     headers['Content-Length'] = String(length);
+    // Next drops Content-Length from route handlers; scripts/start.mjs puts it back from this.
+    headers['x-trove-content-length'] = String(length);
     if (request.method === 'HEAD' || length === 0) return new Response(null, { status: part ? 206 : 200, headers });
     // Opened before answering (a missing blob is a 404, not a dropped connection), then read only as
     // fast as the client takes it. A client that goes away aborts the request, which closes the file.

@@ -1,0 +1,160 @@
+import 'server-only';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { s3UploadParts, s3Uploads } from '@/db/schema';
+import { authorizeDataset } from '@/lib/access';
+import { config } from '@/lib/config';
+import { uploadFile } from '@/lib/files';
+import { normalizePath } from '@/lib/paths';
+import { deleteBlobs, getBlobStore } from '@/lib/storage';
+import { cleanContentType } from '@/lib/storage/http';
+import { parseRange } from '@/lib/storage/http';
+import { bucketAccess, requireWritableKey, viaKey, type Principal } from './auth';
+import { invalidArgument, S3Error } from './errors';
+import { openCopySource, payloadLength, payloadSource } from './objects';
+import { blocks, doc, el, texts } from './xml';
+
+/**
+ * Multipart upload: each part is streamed into the blob store as it arrives; Complete streams the
+ * parts, in order, through lib/files.ts uploadFile (temp → hash → commit), the browser's write path,
+ * then drops the parts. Abort drops them. The user's role is checked at every step.
+ */
+
+const noSuchUpload = () => new S3Error('NoSuchUpload', 404, 'The specified multipart upload does not exist. It may have been completed or aborted.');
+const MAX_PARTS = 10_000;
+const STALE_UPLOAD = sql`now() - interval '7 days'`;
+
+async function writable(p: Principal, bucket: string): Promise<void> {
+  await bucketAccess(p, bucket);
+  requireWritableKey(p);
+  await authorizeDataset(await getDb(), p.userId, bucket, 'files.write');
+}
+
+async function findUpload(p: Principal, bucket: string, key: string, uploadId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(uploadId)) throw noSuchUpload();
+  const db = await getDb();
+  const [u] = await db
+    .select({ id: s3Uploads.id, contentType: s3Uploads.contentType })
+    .from(s3Uploads)
+    .where(and(eq(s3Uploads.id, uploadId), eq(s3Uploads.datasetId, bucket), eq(s3Uploads.userId, p.userId), eq(s3Uploads.path, key)));
+  if (!u) throw noSuchUpload();
+  return u;
+}
+
+async function partsOf(uploadId: string) {
+  const db = await getDb();
+  return db.select().from(s3UploadParts).where(eq(s3UploadParts.uploadId, uploadId)).orderBy(asc(s3UploadParts.partNumber));
+}
+
+/** CreateMultipartUpload. */
+export async function createUpload(p: Principal, bucket: string, key: string, headers: Headers): Promise<string> {
+  await writable(p, bucket);
+  const path = normalizePath(key);
+  const db = await getDb();
+  // Uploads a client never finished or aborted: their parts go after a week.
+  const stale = await db.select({ id: s3Uploads.id }).from(s3Uploads).where(and(eq(s3Uploads.userId, p.userId), lt(s3Uploads.createdAt, STALE_UPLOAD)));
+  for (const old of stale) await dropUpload(old.id);
+  const [u] = await db.insert(s3Uploads).values({ datasetId: bucket, userId: p.userId, path, contentType: cleanContentType(headers.get('content-type')) }).returning({ id: s3Uploads.id });
+  return doc('InitiateMultipartUploadResult', el('Bucket', bucket) + el('Key', key) + el('UploadId', u.id));
+}
+
+/** UploadPart: stores the part (replacing one with the same number); returns its ETag. */
+export async function uploadPart(p: Principal, bucket: string, key: string, q: URLSearchParams, headers: Headers, body: ReadableStream<Uint8Array> | null, signal: AbortSignal): Promise<string> {
+  await writable(p, bucket);
+  const upload = await findUpload(p, bucket, key, q.get('uploadId') ?? '');
+  const n = partNumberOf(q);
+  const contentLength = payloadLength(p, headers);
+  const { source, expectedSha256 } = payloadSource(p, body, contentLength, headers);
+  return storePart(upload.id, n, source ?? (async function* () {})(), contentLength, expectedSha256, signal);
+}
+
+/** UploadPartCopy: a part copied from an object the key can read (x-amz-copy-source-range optional). */
+export async function uploadPartCopy(p: Principal, bucket: string, key: string, q: URLSearchParams, headers: Headers, signal: AbortSignal): Promise<string> {
+  await writable(p, bucket);
+  const upload = await findUpload(p, bucket, key, q.get('uploadId') ?? '');
+  const n = partNumberOf(q);
+  const file = await openCopySource(p, headers);
+  const rangeHeader = headers.get('x-amz-copy-source-range');
+  const range = rangeHeader ? parseRange(rangeHeader, file.size) : ({ kind: 'full' } as const);
+  if (rangeHeader && range.kind !== 'partial') throw new S3Error('InvalidRange', 416, 'x-amz-copy-source-range is not a satisfiable byte range.');
+  const part = range.kind === 'partial' ? range.range : undefined;
+  const stream = await file.open(part, signal);
+  const etag = await storePart(upload.id, n, stream, part ? part.end - part.start + 1 : file.size, undefined, signal);
+  return doc('CopyPartResult', el('LastModified', new Date().toISOString()) + el('ETag', etag));
+}
+
+function partNumberOf(q: URLSearchParams): number {
+  const n = Number(q.get('partNumber'));
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PARTS) throw invalidArgument('partNumber must be an integer from 1 to 10000.');
+  return n;
+}
+
+// Streams a part into the blob store and records it, replacing an earlier part of the same number.
+async function storePart(uploadId: string, n: number, source: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>, size: number | undefined, expectedSha256: string | undefined, signal: AbortSignal): Promise<string> {
+  const store = getBlobStore();
+  const blob = await store.put(source, { maxBytes: config.maxUploadBytes, expectedSize: size, signal });
+  if (expectedSha256 && blob.sha256 !== expectedSha256) {
+    await store.delete(blob.key).catch(() => {});
+    throw new S3Error('XAmzContentSHA256Mismatch', 400, 'The content does not match its signed SHA-256.');
+  }
+  const db = await getDb();
+  const [previous] = await db.select({ key: s3UploadParts.storageKey }).from(s3UploadParts).where(and(eq(s3UploadParts.uploadId, uploadId), eq(s3UploadParts.partNumber, n)));
+  try {
+    await db
+      .insert(s3UploadParts)
+      .values({ uploadId, partNumber: n, storageKey: blob.key, size: blob.size, sha256: blob.sha256 })
+      .onConflictDoUpdate({ target: [s3UploadParts.uploadId, s3UploadParts.partNumber], set: { storageKey: blob.key, size: blob.size, sha256: blob.sha256 } });
+  } catch (err) {
+    await store.delete(blob.key).catch(() => {});
+    throw err;
+  }
+  if (previous && previous.key !== blob.key) await deleteBlobs([previous.key]);
+  return `"${blob.sha256}"`;
+}
+
+/** CompleteMultipartUpload: the listed parts, in ascending order, become the file. */
+export async function completeUpload(p: Principal, bucket: string, key: string, q: URLSearchParams, xml: string, signal: AbortSignal): Promise<string> {
+  await writable(p, bucket);
+  const upload = await findUpload(p, bucket, key, q.get('uploadId') ?? '');
+  const stored = new Map((await partsOf(upload.id)).map((part) => [part.partNumber, part]));
+  const listed = blocks(xml, 'Part').map((b) => ({ n: Number(texts(b, 'PartNumber')[0]), etag: (texts(b, 'ETag')[0] ?? '').replace(/"/g, '') }));
+  if (listed.length === 0) throw new S3Error('MalformedXML', 400, 'The request must list at least one part.');
+  const chosen = listed.map(({ n, etag }, i) => {
+    const part = stored.get(n);
+    if (i > 0 && n <= listed[i - 1].n) throw new S3Error('InvalidPartOrder', 400, 'The parts must be listed in ascending order.');
+    if (!part || (etag && etag !== part.sha256)) throw new S3Error('InvalidPart', 400, `Part ${n} was not uploaded, or its ETag does not match.`);
+    return part;
+  });
+  const store = getBlobStore();
+  async function* concatenated(): AsyncGenerator<Uint8Array> {
+    for (const part of chosen) yield* store.createReadStream(part.storageKey);
+  }
+  const size = chosen.reduce((sum, part) => sum + part.size, 0);
+  const result = await uploadFile(p.userId, bucket, key, concatenated(), { contentLength: size, contentType: upload.contentType, signal, ...viaKey(p) });
+  await dropUpload(upload.id);
+  return doc('CompleteMultipartUploadResult', el('Bucket', bucket) + el('Key', key) + el('ETag', `"${result.sha256}"`));
+}
+
+/** AbortMultipartUpload: the parts go. */
+export async function abortUpload(p: Principal, bucket: string, key: string, q: URLSearchParams): Promise<void> {
+  await bucketAccess(p, bucket);
+  const upload = await findUpload(p, bucket, key, q.get('uploadId') ?? '');
+  await dropUpload(upload.id);
+}
+
+/** ListParts. */
+export async function listParts(p: Principal, bucket: string, key: string, q: URLSearchParams): Promise<string> {
+  await bucketAccess(p, bucket);
+  const upload = await findUpload(p, bucket, key, q.get('uploadId') ?? '');
+  const parts = (await partsOf(upload.id))
+    .map((part) => `<Part>${el('PartNumber', part.partNumber)}${el('LastModified', part.createdAt.toISOString())}${el('ETag', `"${part.sha256}"`)}${el('Size', part.size)}</Part>`)
+    .join('');
+  return doc('ListPartsResult', el('Bucket', bucket) + el('Key', key) + el('UploadId', upload.id) + el('IsTruncated', false) + parts);
+}
+
+async function dropUpload(uploadId: string): Promise<void> {
+  const db = await getDb();
+  const gone = await db.delete(s3UploadParts).where(eq(s3UploadParts.uploadId, uploadId)).returning({ key: s3UploadParts.storageKey });
+  await db.delete(s3Uploads).where(eq(s3Uploads.id, uploadId));
+  await deleteBlobs(gone.map((g) => g.key));
+}
