@@ -1,11 +1,11 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { DeadLink, type DeadLinkCopy } from '@/components/auth/dead-link';
 import { ResetPasswordForm } from '@/components/auth/reset-password-form';
 import { inspectAccountToken } from '@/lib/accounts';
 
 export const metadata: Metadata = { title: 'Choose a new password', referrer: 'no-referrer' };
 
-const DEAD: Record<string, { title: string; body: string }> = {
+const DEAD: DeadLinkCopy = {
   expired: { title: 'This reset link has expired', body: 'Reset links work for 1 hour. Ask for a new one.' },
   used: { title: 'This reset link was already used', body: 'Each reset link works once. If you still need to reset your password, ask for a new one.' },
   invalid: { title: 'This reset link is not valid', body: 'Check that you opened the whole link from the email, or ask for a new one.' },
@@ -15,16 +15,7 @@ const DEAD: Record<string, { title: string; body: string }> = {
 export default async function ResetPasswordPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const { state, email } = await inspectAccountToken('reset_password', token);
-  if (state !== 'valid') {
-    const dead = DEAD[state];
-    return (
-      <>
-        <h1 className="mb-3 text-xl font-semibold">{dead.title}</h1>
-        <p className="text-sm text-slate-700">{dead.body}</p>
-        <Link href="/forgot-password" className="mt-6 inline-block font-medium text-indigo-700 underline">Send a new reset link</Link>
-      </>
-    );
-  }
+  if (state !== 'valid') return <DeadLink state={state} copy={DEAD} next={{ href: '/forgot-password', label: 'Send a new reset link' }} />;
   return (
     <>
       <h1 className="mb-2 text-xl font-semibold">Choose a new password</h1>

@@ -1,11 +1,11 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
+import { DeadLink, type DeadLinkCopy } from '@/components/auth/dead-link';
 import { VerifyEmailForm } from '@/components/auth/verify-email-form';
 import { inspectAccountToken } from '@/lib/accounts';
 
 export const metadata: Metadata = { title: 'Verify your email address', referrer: 'no-referrer' };
 
-const DEAD: Record<string, { title: string; body: string }> = {
+const DEAD: DeadLinkCopy = {
   expired: { title: 'This verification link has expired', body: 'Verification links work for 24 hours. Log in and send yourself a new one from your account page.' },
   used: { title: 'This verification link was already used', body: 'Each link works once. If your address is verified, just log in.' },
   invalid: { title: 'This verification link is not valid', body: 'Check that you opened the whole link from the email, or log in and send yourself a new one.' },
@@ -15,16 +15,7 @@ const DEAD: Record<string, { title: string; body: string }> = {
 export default async function VerifyEmailPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const { state, email } = await inspectAccountToken('verify_email', token);
-  if (state !== 'valid') {
-    const dead = DEAD[state];
-    return (
-      <>
-        <h1 className="mb-3 text-xl font-semibold">{dead.title}</h1>
-        <p className="text-sm text-slate-700">{dead.body}</p>
-        <Link href="/login" className="mt-6 inline-block font-medium text-indigo-700 underline">Log in</Link>
-      </>
-    );
-  }
+  if (state !== 'valid') return <DeadLink state={state} copy={DEAD} next={{ href: '/login', label: 'Log in' }} />;
   return (
     <>
       <h1 className="mb-2 text-xl font-semibold">Verify your email address</h1>
