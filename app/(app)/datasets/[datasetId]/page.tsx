@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { cache } from 'react';
 import { ActivityList } from '@/components/activity/activity-list';
 import { describeDatasetActivity } from '@/components/datasets/describe-activity';
 import { DatasetSettings } from '@/components/datasets/dataset-settings';
@@ -9,6 +10,7 @@ import { FileBrowserSection } from '@/components/file-browser/file-browser-secti
 import { can } from '@/lib/access';
 import { getCurrentUser, requireUser } from '@/lib/auth/session';
 import { config } from '@/lib/config';
+import { AppError } from '@/lib/errors';
 import { orNotFound } from '@/lib/http/pages';
 import { getDatasetDetails, listDatasetActivity } from '@/lib/datasets';
 import { formatBytes, formatCount } from '@/lib/format';
@@ -17,11 +19,20 @@ import { MarkdownView } from '@/components/previews/markdown-view';
 
 type Props = { params: Promise<{ datasetId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-// The tab names the dataset ("pets-5k-v2 · Trove"); a stranger's tab says only "Dataset".
+// One lookup per request, shared by the tab title and the page.
+const datasetDetails = cache(getDatasetDetails);
+
+// The tab names the dataset ("pets-5k-v2 · Trove"); a stranger's tab says only "Dataset". Only "not
+// found" is quiet here: anything else (the database unreachable) fails the request at once, as the page would.
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const user = await getCurrentUser();
   const { datasetId } = await params;
-  const d = user ? await getDatasetDetails(user.id, datasetId).catch(() => null) : null;
+  const d = user
+    ? await datasetDetails(user.id, datasetId).catch((err) => {
+        if (err instanceof AppError) return null;
+        throw err;
+      })
+    : null;
   return { title: d?.name ?? 'Dataset' };
 }
 
@@ -31,7 +42,7 @@ export default async function DatasetPage({ params, searchParams }: Props) {
   const sp = await searchParams;
   const path = typeof sp.path === 'string' ? sp.path : '';
   const query = typeof sp.q === 'string' ? sp.q : '';
-  const d = await orNotFound(getDatasetDetails(user.id, datasetId));
+  const d = await orNotFound(datasetDetails(user.id, datasetId));
   const activity = can(d.role, 'access.manage') ? await listDatasetActivity(user.id, datasetId) : null;
   // The dataset card: README.md at the root, shown on the top folder's view.
   const readme = path || query ? null : await readDatasetReadme(user.id, datasetId);
