@@ -140,6 +140,9 @@ test('repeated failed logins for one email are slowed down, even with the right 
       page.getByRole('button', { name: 'Log in' }).click(),
     ]);
     await expect(page.getByTestId('form-message')).toHaveText('Incorrect email or password.');
+    // A failed attempt clears the password field once the page has taken the answer in; typing before
+    // that would be wiped (the message above may still be the previous attempt's).
+    await expect(page.getByRole('textbox', { name: 'Password' })).toHaveValue('');
   }
   await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
