@@ -11,7 +11,12 @@ import { signUp } from './fixtures/users';
 // Account page. Installed by .ci/run (apt: awscli, python3-boto3).
 const AWS = '/usr/bin/aws';
 const PYTHON = '/usr/bin/python3';
-test.skip(!fs.existsSync(AWS), 'needs Debian awscli (apt-get install awscli python3-boto3)');
+// Missing clients are a set-up error, said plainly (not a silent skip): .ci/run installs them.
+function requireTools(paths: string[], what: string) {
+  const missing = paths.filter((p) => !fs.existsSync(p));
+  if (missing.length) throw new Error(`e2e/s3.spec.ts needs ${what}; missing: ${missing.join(', ')}`);
+}
+test.beforeAll(() => requireTools([AWS, PYTHON], 'Debian awscli and python3-boto3 (apt-get install awscli python3-boto3)'));
 
 type Key = { id: string; secret: string; endpoint: string };
 
@@ -131,10 +136,10 @@ print("after delete", "a.csv" in [o["Key"] for o in s3.list_objects_v2(Bucket=b)
 // FUSE mounts: rclone and s3fs-fuse, read-only, with a read-only key for one dataset (the job case).
 const RCLONE = '/usr/bin/rclone';
 const S3FS = '/usr/bin/s3fs';
-const canMount = fs.existsSync('/dev/fuse') && fs.existsSync('/usr/bin/fusermount') && process.getuid?.() === 0;
 
 test('rclone and s3fs mount a dataset read-only with its role enforced', async ({ page }) => {
-  test.skip(!canMount || !fs.existsSync(RCLONE) || !fs.existsSync(S3FS), 'needs rclone, s3fs, /dev/fuse and root');
+  requireTools([RCLONE, S3FS, '/dev/fuse', '/usr/bin/fusermount'], 'rclone, s3fs and FUSE (apt-get install rclone s3fs)');
+  if (process.getuid?.() !== 0) throw new Error('e2e/s3.spec.ts mounts with FUSE, which needs root here');
   test.setTimeout(120_000);
   await signUp(page, 'Mona Mount');
   const name = `Mount ${Date.now()}`;
