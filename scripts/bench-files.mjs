@@ -8,6 +8,7 @@
 // plus BENCH_EMAIL / BENCH_PASSWORD of an existing account (else one is signed up) and optionally
 // BENCH_DATASET_ID. BENCH_SIZE_MB (default 1024) sets the file size.
 import { spawn } from 'node:child_process';
+import { rssOf, treeOf } from './lib/app-harness.mjs';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -29,23 +30,7 @@ function cleanup() {
 process.on('exit', cleanup);
 process.on('SIGINT', () => process.exit(130));
 
-// ---- server memory: VmRSS of the server process and its descendants ----
-function treeOf(pid) {
-  const out = [pid];
-  for (const task of fs.readdirSync(`/proc/${pid}/task`, { withFileTypes: true })) {
-    const kids = fs.readFileSync(`/proc/${pid}/task/${task.name}/children`, 'utf8').trim();
-    for (const k of kids ? kids.split(/\s+/) : []) out.push(...treeOf(Number(k)));
-  }
-  return out;
-}
-function rssOf(pid) {
-  let total = 0;
-  for (const p of treeOf(pid)) {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
-    if (m) total += Number(m[1]) * 1024;
-  }
-  return total;
-}
+// ---- server memory: VmRSS of the server process and its descendants (scripts/lib/app-harness.mjs) ----
 async function measure(pid, fn) {
   if (!pid) return { ...(await fn()), rssGrowth: null };
   await new Promise((r) => setTimeout(r, 500));

@@ -1,40 +1,24 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import { emailOutbox } from '@/db/schema';
-import { startFakeResend } from '@/e2e/fixtures/fake-resend.mjs';
 import { enqueueEmail } from './outbox';
-import { enqueueMany, invitation, isolateEmailEnv, makeDue, row, uniqueTo } from './test-helpers';
-import { deliverDueEmails, startEmailWorker, stopEmailWorker } from './worker';
+import { enqueueMany, invitation, isolateEmailEnv, makeDue, row, uniqueTo, withFakeResend } from './test-helpers';
+import { deliverDueEmails, startEmailWorker } from './worker';
 
 // Issue 14 (2, 3): a hung Resend call delays only its own email; every attempt sends the same bytes.
 
-type Fake = Awaited<ReturnType<typeof startFakeResend>>;
-let fake: Fake;
-let fetchSpy: MockInstance<typeof fetch>;
+const resend = withFakeResend();
 const realFetch = globalThis.fetch;
 const created = isolateEmailEnv();
-const received = (to: string) => fake.emails.filter((e: { to: string | string[] }) => [e.to].flat().includes(to));
+const received = (to: string) => resend.fake.emails.filter((e: { to: string | string[] }) => [e.to].flat().includes(to));
 const bodyTo = (init?: RequestInit) => String(JSON.parse(String(init?.body ?? '{}')).to);
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
-beforeAll(async () => {
-  fake = await startFakeResend(0);
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  process.env.RESEND_API_KEY = 're_test_key';
-  process.env.RESEND_BASE_URL = fake.url;
-  fetchSpy = vi.spyOn(globalThis, 'fetch');
-});
-afterEach(async () => {
-  await stopEmailWorker();
-  fetchSpy.mockRestore();
-});
 
 describe('email delivery under faults', () => {
   it('a hung send times out on its own timer (even after GC) and holds up no other email', async () => {
@@ -47,7 +31,7 @@ describe('email delivery under faults', () => {
     const db = await getDb();
     // The hung one is the oldest due row, so it is claimed first.
     await db.update(emailOutbox).set({ nextAttemptAt: sql`now() - interval '1 minute'` }).where(eq(emailOutbox.id, ids[0]));
-    fetchSpy.mockImplementation((url, init) =>
+    resend.fetchSpy.mockImplementation((url, init) =>
       // Hangs until aborted, as a stalled connection does.
       bodyTo(init) === hungTo
         ? new Promise<Response>((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)))
@@ -76,7 +60,7 @@ describe('email delivery under faults', () => {
     const id = await enqueueEmail(db, { to, email: invitation() });
     created.push(id);
     // Attempt 1 reaches Resend, but its answer is lost (connection reset, crash before recording it).
-    fetchSpy.mockImplementationOnce(async (url, init) => {
+    resend.fetchSpy.mockImplementationOnce(async (url, init) => {
       await realFetch(url as string, init);
       throw new TypeError('fetch failed');
     });
@@ -99,7 +83,7 @@ describe('email delivery under faults', () => {
     created.push(id);
     const db = await getDb();
     await db.update(emailOutbox).set({ attempts: 12 }).where(eq(emailOutbox.id, id));
-    fake.failNext(1, 409, undefined, 'concurrent_idempotent_requests');
+    resend.fake.failNext(1, 409, undefined, 'concurrent_idempotent_requests');
     expect(await deliverDueEmails({ ids: [id] })).toMatchObject({ retried: 1, failed: 0 });
     expect(await row(id)).toMatchObject({ status: 'pending', attempts: 13 });
     expect((await row(id)).lastError).toMatch(/^409 /);

@@ -1,10 +1,12 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
-import { afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, vi, type MockInstance } from 'vitest';
 import { getDb } from '@/db/client';
 import { emailOutbox } from '@/db/schema';
+import { startFakeResend } from '@/e2e/fixtures/fake-resend.mjs';
 import { enqueueEmail } from './outbox';
+import { stopEmailWorker } from './worker';
 import type { InvitationAcceptedEmail, InvitationEmail } from './types';
 
 // Test-only helpers for lib/email/*.test.ts (not imported by app code).
@@ -77,4 +79,28 @@ export function isolateEmailEnv(): string[] {
     }
   });
   return created;
+}
+
+type Fake = Awaited<ReturnType<typeof startFakeResend>>;
+
+/**
+ * A local fake of the Resend API for one test file: email is configured against it before each test,
+ * `fetch` is spied (to see every attempt, failed ones too), and the worker is stopped after each test.
+ */
+export function withFakeResend(): { fake: Fake; fetchSpy: MockInstance<typeof fetch> } {
+  const ctx = {} as { fake: Fake; fetchSpy: MockInstance<typeof fetch> };
+  beforeAll(async () => {
+    ctx.fake = await startFakeResend(0);
+  });
+  afterAll(() => ctx.fake.close());
+  beforeEach(() => {
+    process.env.RESEND_API_KEY = 're_test_key';
+    process.env.RESEND_BASE_URL = ctx.fake.url;
+    ctx.fetchSpy = vi.spyOn(globalThis, 'fetch');
+  });
+  afterEach(async () => {
+    await stopEmailWorker();
+    ctx.fetchSpy.mockRestore();
+  });
+  return ctx;
 }

@@ -1,23 +1,20 @@
 import { eq, inArray, sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import { emailOutbox } from '@/db/schema';
-import { startFakeResend } from '@/e2e/fixtures/fake-resend.mjs';
 import { claimDueEmails, storedOutgoing } from './outbox';
-import { enqueueMany, isolateEmailEnv, makeDue, row } from './test-helpers';
+import { enqueueMany, isolateEmailEnv, makeDue, row, withFakeResend } from './test-helpers';
 import { deliverDueEmails, isEmailConfigured, kickEmailWorker, startEmailWorker, stopEmailWorker } from './worker';
 
-type Fake = Awaited<ReturnType<typeof startFakeResend>>;
-let fake: Fake;
-let fetchSpy: MockInstance<typeof fetch>;
+const resend = withFakeResend();
 const created = isolateEmailEnv();
 
 /** Idempotency-Key of every POST /emails this test made, failed ones included (the fake records only successes). */
 const sentKeys = () =>
-  fetchSpy.mock.calls
+  resend.fetchSpy.mock.calls
     .filter(([url, init]) => String(url).endsWith('/emails') && init?.method === 'POST')
     .map(([, init]) => new Headers(init?.headers).get('idempotency-key'));
-const received = (to: string) => fake.emails.filter((e: { to: string | string[] }) => [e.to].flat().includes(to));
+const received = (to: string) => resend.fake.emails.filter((e: { to: string | string[] }) => [e.to].flat().includes(to));
 
 async function enqueue(n = 1) {
   const ids = await enqueueMany(n);
@@ -25,19 +22,6 @@ async function enqueue(n = 1) {
   return ids;
 }
 
-beforeAll(async () => {
-  fake = await startFakeResend(0);
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  process.env.RESEND_API_KEY = 're_test_key';
-  process.env.RESEND_BASE_URL = fake.url;
-  fetchSpy = vi.spyOn(globalThis, 'fetch');
-});
-afterEach(async () => {
-  await stopEmailWorker();
-  fetchSpy.mockRestore();
-});
 
 describe('email worker', () => {
   it('sends a due email once, with the row id as Idempotency-Key, and marks it sent', async () => {
@@ -57,7 +41,7 @@ describe('email worker', () => {
 
   it('retries a 500 later with the same key, and the email arrives exactly once', async () => {
     const [id] = await enqueue();
-    fake.failNext(1, 500);
+    resend.fake.failNext(1, 500);
     expect(await deliverDueEmails({ ids: [id] })).toMatchObject({ claimed: 1, retried: 1, sent: 0 });
     let stored = await row(id);
     expect(stored).toMatchObject({ status: 'pending', attempts: 1, leaseUntil: null });
@@ -76,7 +60,7 @@ describe('email worker', () => {
 
   it('honours Retry-After on a 429', async () => {
     const [id] = await enqueue();
-    fake.failNext(1, 429, 120);
+    resend.fake.failNext(1, 429, 120);
     expect(await deliverDueEmails({ ids: [id] })).toMatchObject({ retried: 1 });
     const stored = await row(id);
     expect(stored.status).toBe('pending');
@@ -96,14 +80,14 @@ describe('email worker', () => {
 
   it('gives up on a 4xx other than 429, and after the last attempt', async () => {
     const [bad, tired] = await enqueue(2);
-    fake.failNext(1, 422);
+    resend.fake.failNext(1, 422);
     expect(await deliverDueEmails({ ids: [bad] })).toMatchObject({ failed: 1 });
     expect(await row(bad)).toMatchObject({ status: 'failed', leaseUntil: null });
     expect((await row(bad)).lastError).toMatch(/^422 /);
 
     const db = await getDb();
     await db.update(emailOutbox).set({ attempts: 7 }).where(eq(emailOutbox.id, tired));
-    fake.failNext(1, 503);
+    resend.fake.failNext(1, 503);
     expect(await deliverDueEmails({ ids: [tired] })).toMatchObject({ failed: 1 });
     expect(await row(tired)).toMatchObject({ status: 'failed', attempts: 8 });
     expect((await row(tired)).lastError).toMatch(/^gave up after 8 attempts/);
@@ -154,20 +138,20 @@ describe('email worker', () => {
 
   it('on shutdown, releases the rows it holds: in flight (attempt counted) and not yet sent (not counted)', async () => {
     const ids = await enqueue(2);
-    fetchSpy.mockImplementation(
+    resend.fetchSpy.mockImplementation(
       (_url, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason))),
     );
     const stop = new AbortController();
     const run = deliverDueEmails({ ids, signal: stop.signal, concurrency: 1 });
-    await vi.waitFor(() => expect(fetchSpy).toHaveBeenCalled());
+    await vi.waitFor(() => expect(resend.fetchSpy).toHaveBeenCalled());
     stop.abort();
     expect(await run).toMatchObject({ claimed: 2, sent: 0, released: 2 });
     const rows = await Promise.all(ids.map(row));
     expect(rows.map((r) => [r.status, r.leaseUntil])).toEqual([['pending', null], ['pending', null]]);
     expect(rows.map((r) => r.attempts).sort()).toEqual([0, 1]);
     // Released rows are due at once for the next worker.
-    fetchSpy.mockRestore();
-    fetchSpy = vi.spyOn(globalThis, 'fetch');
+    resend.fetchSpy.mockRestore();
+    resend.fetchSpy = vi.spyOn(globalThis, 'fetch');
     expect(await deliverDueEmails({ ids })).toMatchObject({ sent: 2 });
   });
 
@@ -185,13 +169,13 @@ describe('email worker', () => {
     kickEmailWorker();
     await vi.waitFor(async () => expect((await row(second)).status).toBe('sent'));
 
-    fetchSpy.mockImplementation(
+    resend.fetchSpy.mockImplementation(
       (_url, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason))),
     );
-    const calls = fetchSpy.mock.calls.length;
+    const calls = resend.fetchSpy.mock.calls.length;
     await makeDue([third]);
     kickEmailWorker();
-    await vi.waitFor(() => expect(fetchSpy.mock.calls.length).toBeGreaterThan(calls));
+    await vi.waitFor(() => expect(resend.fetchSpy.mock.calls.length).toBeGreaterThan(calls));
     expect((await row(third)).leaseUntil).not.toBeNull();
     await stopEmailWorker();
     expect(await row(third)).toMatchObject({ status: 'pending', leaseUntil: null, attempts: 1 });
@@ -204,7 +188,7 @@ describe('email worker', () => {
     expect(isEmailConfigured()).toBe(false);
     expect(await deliverDueEmails({ ids: [id] })).toMatchObject({ claimed: 0, sent: 0 });
     expect(startEmailWorker()).toBe(false);
-    expect(fetchSpy).not.toHaveBeenCalled();
+    expect(resend.fetchSpy).not.toHaveBeenCalled();
     expect(await row(id)).toMatchObject({ status: 'pending', attempts: 0 });
   });
 });

@@ -77,7 +77,8 @@ export async function signUpWithDataset(base) {
   }
 }
 
-function treeOf(pid) {
+/** A process and all its descendants. */
+export function treeOf(pid) {
   const out = [pid];
   for (const task of fs.readdirSync(`/proc/${pid}/task`, { withFileTypes: true })) {
     const kids = fs.readFileSync(`/proc/${pid}/task/${task.name}/children`, 'utf8').trim();
