@@ -85,7 +85,8 @@ type Fake = Awaited<ReturnType<typeof startFakeResend>>;
 
 /**
  * A local fake of the Resend API for one test file: email is configured against it before each test,
- * `fetch` is spied (to see every attempt, failed ones too), and the worker is stopped after each test.
+ * `fetch` is spied (to see every attempt, failed ones too); after each test the worker is stopped and
+ * the email settings are put back.
  */
 export function withFakeResend(): { fake: Fake; fetchSpy: MockInstance<typeof fetch> } {
   const ctx = {} as { fake: Fake; fetchSpy: MockInstance<typeof fetch> };
@@ -93,7 +94,9 @@ export function withFakeResend(): { fake: Fake; fetchSpy: MockInstance<typeof fe
     ctx.fake = await startFakeResend(0);
   });
   afterAll(() => ctx.fake.close());
+  let saved: { key?: string; base?: string } = {};
   beforeEach(() => {
+    saved = { key: process.env.RESEND_API_KEY, base: process.env.RESEND_BASE_URL };
     process.env.RESEND_API_KEY = 're_test_key';
     process.env.RESEND_BASE_URL = ctx.fake.url;
     ctx.fetchSpy = vi.spyOn(globalThis, 'fetch');
@@ -101,6 +104,11 @@ export function withFakeResend(): { fake: Fake; fetchSpy: MockInstance<typeof fe
   afterEach(async () => {
     await stopEmailWorker();
     ctx.fetchSpy.mockRestore();
+    // Test files share workers: leave email unconfigured for the next file, as it was.
+    for (const [k, v] of [['RESEND_API_KEY', saved.key], ['RESEND_BASE_URL', saved.base]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   });
   return ctx;
 }
