@@ -36,4 +36,19 @@ export const config = {
     const v = Number(process.env.MAX_UPLOAD_BYTES);
     return Number.isFinite(v) && v > 0 ? v : 5 * 1024 ** 3;
   },
+  /** Earlier versions kept per file (VERSIONS_KEEP); older ones are pruned by the background sweep. */
+  get versionsKeep() {
+    const v = Number(process.env.VERSIONS_KEEP);
+    return Number.isInteger(v) && v >= 1 ? v : 10;
+  },
+  /** Days an earlier version is kept after it was replaced (VERSIONS_DAYS). */
+  get versionsDays() {
+    const v = Number(process.env.VERSIONS_DAYS);
+    return Number.isFinite(v) && v > 0 ? v : 30;
+  },
+  /** Days a deleted file or folder stays in its dataset's Trash (TRASH_DAYS). */
+  get trashDays() {
+    const v = Number(process.env.TRASH_DAYS);
+    return Number.isFinite(v) && v > 0 ? v : 30;
+  },
 };

@@ -54,7 +54,7 @@ export async function listDatasetsForUser(userId: string, opts: { filter: Invent
     viaTeamOnly: r.role !== 'owner' && !r.direct,
     owner: { name: ownerById.get(r.ownerId)?.name ?? '', email: ownerById.get(r.ownerId)?.email ?? '' },
     updatedAt: r.updatedAt,
-    ...(stats.get(r.id) ?? { fileCount: 0, totalSize: 0 }),
+    ...(stats.get(r.id) ?? { fileCount: 0, totalSize: 0, historySize: 0 }),
   }));
   return { items, total: Number(total), page: opts.page, pageCount: Math.max(1, Math.ceil(Number(total) / PAGE_SIZE)) };
 }

@@ -114,7 +114,7 @@ describe('uploads', () => {
     expect(ds.updatedAt.getTime()).toBeGreaterThan(updatedAt.getTime());
     const events = await db.select({ action: activityEvents.action, detail: activityEvents.detail }).from(activityEvents).where(eq(activityEvents.datasetId, id));
     expect(events).toContainEqual({ action: 'file.uploaded', detail: { path: 'raw/2024/data.csv', size: 8 } });
-    expect(await getDatasetStats(db, id)).toEqual({ fileCount: 1, totalSize: 8 });
+    expect(await getDatasetStats(db, id)).toEqual({ fileCount: 1, totalSize: 8, historySize: 0 });
   });
 
   it('refuses over the limit (declared or counted) with TOO_LARGE and keeps nothing', async () => {
@@ -139,16 +139,16 @@ describe('uploads', () => {
     expect(tmpFiles()).toEqual([]);
   });
 
-  it('overwriting replaces the file and deletes the old blob', async () => {
+  it('overwriting replaces the file and keeps the old blob as an earlier version (counted in the size)', async () => {
     const { owner, id } = await makeDataset();
     await upload(owner.id, id, 'f.txt', 'one');
     const oldKey = (await keyOf(id, 'f.txt'))!;
     const r = await upload(owner.id, id, 'f.txt', 'two!');
     expect(r.created).toBe(false);
     expect(await text(await (await openDownload(owner.id, id, 'f.txt')).open())).toBe('two!');
-    expect(blobExists(oldKey)).toBe(false);
+    expect(blobExists(oldKey)).toBe(true);
     expect(blobExists((await keyOf(id, 'f.txt'))!)).toBe(true);
-    expect(await getDatasetStats(await getDb(), id)).toEqual({ fileCount: 1, totalSize: 4 });
+    expect(await getDatasetStats(await getDb(), id)).toEqual({ fileCount: 1, totalSize: 7, historySize: 3 });
   });
 
   it('refuses to write a file over a folder or under a file (CONFLICT), and bad paths (INVALID)', async () => {
@@ -187,7 +187,7 @@ describe('rename, move and delete', () => {
     expect(row).toEqual({ parent: 'taken/deeper/b', name: 'c.txt' });
   });
 
-  it('deleting a folder removes its contents and their blobs, and nothing else', async () => {
+  it('deleting a folder moves it and its contents to the Trash, keeping their blobs, and nothing else', async () => {
     const { owner, id } = await makeDataset();
     await upload(owner.id, id, 'd/1.txt', '1');
     await upload(owner.id, id, 'd/e/2.txt', '22');
@@ -195,7 +195,8 @@ describe('rename, move and delete', () => {
     const keys = [(await keyOf(id, 'd/1.txt'))!, (await keyOf(id, 'd/e/2.txt'))!];
     expect(await deleteEntry(owner.id, id, 'd')).toEqual({ deletedFiles: 2 });
     expect(await names(owner.id, id)).toEqual(['file:dd.txt']);
-    for (const k of keys) expect(blobExists(k)).toBe(false);
+    for (const k of keys) expect(blobExists(k)).toBe(true);
+    expect(await listStorageKeys(await getDb(), id)).toEqual(expect.arrayContaining(keys));
     expect(blobExists((await keyOf(id, 'dd.txt'))!)).toBe(true);
     await expect(deleteEntry(owner.id, id, 'd')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
@@ -206,7 +207,7 @@ describe('rename, move and delete', () => {
     await upload(a.owner.id, a.id, 'x/1', '123');
     await upload(a.owner.id, a.id, '2', '45');
     const stats = await statsForDatasets(await getDb(), [a.id, b.id]);
-    expect(stats.get(a.id)).toEqual({ fileCount: 2, totalSize: 5 });
+    expect(stats.get(a.id)).toEqual({ fileCount: 2, totalSize: 5, historySize: 0 });
     expect(stats.get(b.id)).toBeUndefined();
   });
 });

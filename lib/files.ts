@@ -1,13 +1,15 @@
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import { getDb, type Db, type Tx } from '@/db/client';
-import { datasets, entries } from '@/db/schema';
+import { datasets, entries, fileVersions, trashedEntries } from '@/db/schema';
 import { authorizeDataset } from '@/lib/access';
 import { logActivity, logUpload } from '@/lib/activity';
 import { config } from '@/lib/config';
 import { AppError, isUniqueViolation } from '@/lib/errors';
 import { ancestorsOf, baseName, isWithin, joinPath, normalizeFolderPath, normalizeName, normalizePath, parentOf } from '@/lib/paths';
 import { deleteBlobs, getBlobStore, tooLargeMessage, type BlobSource, type ByteRange } from '@/lib/storage';
+import { pruneVersionsOf } from '@/lib/file-history';
 
 /** Files and folders of a dataset. Every function authorizes through lib/access.ts first. */
 
@@ -76,7 +78,9 @@ export type UploadResult = { path: string; size: number; sha256: string; created
 
 /**
  * Streams a file into storage, then records it; replaces an existing file. The entry is written
- * only after the bytes are safely stored, and the new blob is removed if recording fails.
+ * only after the bytes are safely stored, and the new blob is removed if recording fails. The one
+ * commit path of every write (browser upload, S3 PutObject, CopyObject, CompleteMultipartUpload): an
+ * overwrite keeps the replaced bytes as an earlier version (file_versions) in the same transaction.
  */
 export async function uploadFile(userId: string, datasetId: string, rawPath: string, body: BlobSource | null, options: UploadOptions = {}): Promise<UploadResult> {
   const path = normalizePath(rawPath);
@@ -100,7 +104,7 @@ export async function uploadFile(userId: string, datasetId: string, rawPath: str
     await store.delete(blob.key).catch(() => {});
     throw new AppError('INVALID', 'The content does not match its signed SHA-256.', 'sha256');
   }
-  let oldKey: string | null = null;
+  let replacedId: string | null = null;
   let created = true;
   try {
     await write(datasetId, userId, 'files.write', async (tx) => {
@@ -108,18 +112,31 @@ export async function uploadFile(userId: string, datasetId: string, rawPath: str
       const values = { size: blob.size, sha256: blob.sha256, storageKey: blob.key, contentType: options.contentType ?? null };
       const [inserted] = await tx
         .insert(entries)
-        .values({ datasetId, path, parent: parentOf(path), name: baseName(path), kind: 'file', createdBy: userId, ...values })
+        .values({ datasetId, path, parent: parentOf(path), name: baseName(path), kind: 'file', createdBy: userId, updatedBy: userId, ...values })
         .onConflictDoNothing()
         .returning({ id: entries.id });
       if (!inserted) {
         const [current] = await tx
-          .select({ id: entries.id, kind: entries.kind, storageKey: entries.storageKey })
+          .select()
           .from(entries)
           .where(and(inDataset(datasetId), eq(entries.path, path)))
           .for('update');
         if (!current || current.kind !== 'file') throw conflict(`"${baseName(path)}" is a folder; a file cannot replace it.`);
-        await tx.update(entries).set({ ...values, updatedAt: sql`now()` }).where(eq(entries.id, current.id));
-        oldKey = current.storageKey;
+        // The replaced bytes stay, as an earlier version (pruned later by VERSIONS_KEEP / VERSIONS_DAYS).
+        if (current.storageKey) {
+          await tx.insert(fileVersions).values({
+            datasetId,
+            entryId: current.id,
+            size: current.size,
+            sha256: current.sha256,
+            storageKey: current.storageKey,
+            contentType: current.contentType,
+            savedBy: current.updatedBy ?? current.createdBy,
+            savedAt: current.updatedAt,
+          });
+        }
+        await tx.update(entries).set({ ...values, updatedBy: userId, updatedAt: sql`now()` }).where(eq(entries.id, current.id));
+        replacedId = current.id;
         created = false;
       }
       await logUpload(tx, userId, datasetId, { path, size: blob.size, created, folder: parentOf(path) }, options.batch, options.via);
@@ -128,7 +145,8 @@ export async function uploadFile(userId: string, datasetId: string, rawPath: str
     await store.delete(blob.key).catch(() => {});
     throw err;
   }
-  if (oldKey) await deleteBlobs([oldKey]);
+  // Beyond VERSIONS_KEEP, the oldest versions go now (the background sweep would take them later).
+  if (replacedId) await pruneVersionsOf(replacedId).catch((err) => console.error('Trove: could not prune versions:', err));
   return { path, size: blob.size, sha256: blob.sha256, created };
 }
 
@@ -217,61 +235,81 @@ export async function renameEntry(userId: string, datasetId: string, rawPath: st
   return moveEntry(userId, datasetId, path, joinPath(parentOf(path), normalizeName(newName, field)), field);
 }
 
-/** Deletes a file, or a folder with everything in it; the blobs go once the deletion has committed. */
+/**
+ * Deletes a file, or a folder with everything in it, by moving it to the dataset's Trash (one trash
+ * item); no bytes are destroyed. Managers and the owner restore or empty the Trash (lib/file-history.ts).
+ */
 export async function deleteEntry(userId: string, datasetId: string, rawPath: string, via: Via = {}): Promise<{ deletedFiles: number }> {
   const path = normalizePath(rawPath);
-  const keys = await write(datasetId, userId, 'files.manage', async (tx) => {
+  const files = await write(datasetId, userId, 'files.manage', async (tx) => {
     const [target] = await tx
       .select({ kind: entries.kind })
       .from(entries)
       .where(and(inDataset(datasetId), eq(entries.path, path)))
       .for('update');
     if (!target) throw new AppError('NOT_FOUND', 'That file or folder no longer exists.');
-    const gone = await tx
-      .delete(entries)
-      .where(and(inDataset(datasetId), target.kind === 'folder' ? or(eq(entries.path, path), under(path)) : eq(entries.path, path)))
-      .returning({ key: entries.storageKey });
-    const keys = gone.flatMap((g) => (g.key ? [g.key] : []));
-    await logActivity(tx, userId, { datasetId }, target.kind === 'folder' ? 'folder.deleted' : 'file.deleted', { path, files: keys.length, ...via });
-    return keys;
+    // One statement, however large the folder: the rows move from entries to trashed_entries.
+    const scope = target.kind === 'folder' ? sql`(path = ${path} or starts_with(path, ${`${path}/`}::text))` : sql`path = ${path}`;
+    const gone = rowsOf<{ kind: string }>(
+      await tx.execute(sql`
+        with gone as (delete from entries where dataset_id = ${datasetId} and ${scope} returning *)
+        insert into trashed_entries (id, trash_id, root, dataset_id, path, kind, size, content_type, sha256, storage_key, created_by, updated_by, created_at, updated_at, deleted_by)
+        select id, ${randomUUID()}::uuid, path = ${path}, dataset_id, path, kind, size, content_type, sha256, storage_key, created_by, updated_by, created_at, updated_at, ${userId}::uuid from gone
+        returning kind`),
+    );
+    const files = gone.filter((g) => g.kind === 'file').length;
+    await logActivity(tx, userId, { datasetId }, target.kind === 'folder' ? 'folder.deleted' : 'file.deleted', { path, files, trash: true, ...via });
+    return files;
   });
-  await deleteBlobs(keys);
-  return { deletedFiles: keys.length };
+  return { deletedFiles: files };
 }
 
-export type DatasetStats = { fileCount: number; totalSize: number };
+/** `totalSize` is every stored byte of the dataset: its files, their earlier versions and its Trash; `historySize` the last two. */
+export type DatasetStats = { fileCount: number; totalSize: number; historySize: number };
 
-/** File count and total size per dataset, in one query; callers authorize first. Datasets without files are absent. */
+/** File count and sizes per dataset, in one query; callers authorize first. Datasets without any stored bytes are absent. */
 export async function statsForDatasets(db: Db | Tx, datasetIds: string[]): Promise<Map<string, DatasetStats>> {
   if (datasetIds.length === 0) return new Map();
-  const rows = await db
-    .select({
-      datasetId: entries.datasetId,
-      fileCount: sql<number>`count(*)::int`,
-      totalSize: sql<string>`coalesce(sum(${entries.size}), 0)::text`,
-    })
-    .from(entries)
-    .where(and(inArray(entries.datasetId, datasetIds), eq(entries.kind, 'file')))
-    .groupBy(entries.datasetId);
-  return new Map(rows.map((r) => [r.datasetId, { fileCount: Number(r.fileCount), totalSize: Number(r.totalSize) }]));
+  const ids = sql.join(datasetIds.map((id) => sql`${id}::uuid`), sql`, `);
+  const rows = rowsOf<{ dataset_id: string; files: number; bytes: string; history: string }>(
+    await db.execute(sql`
+      select dataset_id, sum(files)::int as files, coalesce(sum(bytes), 0)::text as bytes, coalesce(sum(bytes) filter (where files = 0), 0)::text as history
+      from (
+        select dataset_id, 1 as files, size as bytes from entries where dataset_id in (${ids}) and kind = 'file'
+        union all select dataset_id, 0, size from file_versions where dataset_id in (${ids})
+        union all select dataset_id, 0, size from trashed_entries where dataset_id in (${ids}) and kind = 'file'
+      ) s
+      group by dataset_id`),
+  );
+  return new Map(rows.map((r) => [r.dataset_id, { fileCount: Number(r.files), totalSize: Number(r.bytes), historySize: Number(r.history) }]));
+}
+
+// postgres.js answers an array of rows, PGlite an object with rows.
+function rowsOf<T>(r: unknown): T[] {
+  return ((r as { rows?: T[] }).rows ?? (r as T[])) as T[];
 }
 
 /** File count and total size of one dataset; callers authorize first. */
 export async function getDatasetStats(db: Db | Tx, datasetId: string): Promise<DatasetStats> {
-  return (await statsForDatasets(db, [datasetId])).get(datasetId) ?? { fileCount: 0, totalSize: 0 };
+  return (await statsForDatasets(db, [datasetId])).get(datasetId) ?? { fileCount: 0, totalSize: 0, historySize: 0 };
 }
 
-/** The blob keys of a dataset's files: read them in the transaction that deletes the dataset, then pass them to deleteBlobs after it commits. */
+/**
+ * The blob keys of a dataset — its files, their earlier versions and its Trash: read them in the
+ * transaction that deletes the dataset, then pass them to deleteBlobs after it commits.
+ */
 export async function listStorageKeys(db: Db | Tx, datasetId: string): Promise<string[]> {
   const rows = await db.select({ key: entries.storageKey }).from(entries).where(and(inDataset(datasetId), eq(entries.kind, 'file')));
-  return rows.flatMap((r) => (r.key ? [r.key] : []));
+  const versions = await db.select({ key: fileVersions.storageKey }).from(fileVersions).where(eq(fileVersions.datasetId, datasetId));
+  const trashed = await db.select({ key: trashedEntries.storageKey }).from(trashedEntries).where(eq(trashedEntries.datasetId, datasetId));
+  return [...rows, ...versions, ...trashed].flatMap((r) => (r.key ? [r.key] : []));
 }
 
 export { deleteBlobs };
 
 // One write transaction: authorize (inside it, so a lock or role change cannot slip in between),
 // bump the dataset's updated_at (the inventory sorts by it), then make the change.
-async function write<T>(datasetId: string, userId: string, permission: 'files.write' | 'files.manage', fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function write<T>(datasetId: string, userId: string, permission: 'files.write' | 'files.manage', fn: (tx: Tx) => Promise<T>): Promise<T> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     await authorizeDataset(tx, userId, datasetId, permission);
@@ -281,7 +319,7 @@ async function write<T>(datasetId: string, userId: string, permission: 'files.wr
 }
 
 // Creates missing folders above an entry; CONFLICT when one of them is a file.
-async function ensureFolders(tx: Tx, datasetId: string, userId: string, folders: string[]): Promise<void> {
+export async function ensureFolders(tx: Tx, datasetId: string, userId: string, folders: string[]): Promise<void> {
   if (folders.length === 0) return;
   await tx
     .insert(entries)

@@ -2,13 +2,16 @@ import { closeDb, DataDirLockedError, getDb } from '@/db/client';
 import { loadAuthSecret } from '@/lib/auth/secret';
 import { startEmailWorker, stopEmailWorker } from '@/lib/email/worker';
 import { markShuttingDown } from '@/lib/health';
+import { pruneHistory } from '@/lib/file-history';
 import { sweepStorage } from '@/lib/storage/sweep';
 
 const SWEEP_EVERY_MS = 6 * 3600 * 1000;
 
-// At start-up (temp files of a crashed predecessor go at once), then every 6 hours.
+// At start-up (temp files of a crashed predecessor go at once), then every 6 hours: old file versions
+// and expired trash items (VERSIONS_KEEP, VERSIONS_DAYS, TRASH_DAYS), then unreferenced blobs.
 function startStorageSweep(): void {
-  const run = () => void sweepStorage().catch((err) => console.error('Trove: storage sweep failed:', err instanceof Error ? err.message : err));
+  const failed = (what: string) => (err: unknown) => console.error(`Trove: ${what} failed:`, err instanceof Error ? err.message : err);
+  const run = () => void pruneHistory().catch(failed('pruning versions and trash')).then(() => sweepStorage().catch(failed('storage sweep')));
   run();
   setInterval(run, SWEEP_EVERY_MS).unref();
 }

@@ -61,6 +61,8 @@ export const entries = pgTable(
     sha256: text('sha256'),
     storageKey: text('storage_key'),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    /** Who wrote the file's current bytes (null: as created_by). */
+    updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

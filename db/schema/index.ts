@@ -5,3 +5,4 @@ export * from './sharing';
 export * from './instance';
 export * from './access-keys';
 export * from './s3-uploads';
+export * from './file-history';
