@@ -40,6 +40,22 @@ const fb = () => import('@/components/file-browser/actions');
 const teams = () => import('@/app/(app)/teams/[teamId]/actions');
 const fileUrl = (fx: Fixture, p: string) => `http://localhost:3000/api/datasets/${fx.datasetId}/files/${p}`;
 const account = () => import('@/app/(app)/account/actions');
+const versions = () => import('@/components/file-versions/actions');
+const trash = () => import('@/components/trash/actions');
+/** The owner overwrites a.txt; the id of the version that keeps its first content. */
+async function earlierVersion(fx: Fixture): Promise<string> {
+  const { uploadFile } = await import('@/lib/files');
+  const { listVersions } = await import('@/lib/file-history');
+  await uploadFile(fx.users.owner!.id, fx.datasetId, 'a.txt', (async function* () { yield Buffer.from('second'); })());
+  return (await listVersions(fx.users.owner!.id, fx.datasetId, 'a.txt')).versions[1].id!;
+}
+/** The owner deletes the folder "dir"; the id of its trash item. */
+async function trashItem(fx: Fixture): Promise<string> {
+  const { deleteEntry } = await import('@/lib/files');
+  const { listTrash } = await import('@/lib/file-history');
+  await deleteEntry(fx.users.owner!.id, fx.datasetId, 'dir');
+  return (await listTrash(fx.users.owner!.id, fx.datasetId))[0].id;
+}
 
 /**
  * The S3 endpoint, signed with a fresh read-write, all-datasets key of the current actor (so the
@@ -155,6 +171,29 @@ export const ENDPOINTS: Record<string, Spec> = {
   'action createFolderAction': { run: async (fx) => (await fb()).createFolderAction({ datasetId: fx.datasetId, parent: '', name: 'made' }), expect: dataset('editor') },
   'action renameEntryAction': { run: async (fx) => (await fb()).renameEntryAction({ datasetId: fx.datasetId, path: 'a.txt', newName: 'b.txt' }), expect: dataset('manager') },
   'action deleteEntryAction': { run: async (fx) => (await fb()).deleteEntryAction({ datasetId: fx.datasetId, path: 'a.txt' }), expect: dataset('manager') },
+  // Issue 11 (4): versions (viewers list and download; managers restore) and the Trash (managers and the owner).
+  'GET /api/datasets/[datasetId]/versions/[versionId]': {
+    run: async (fx) => {
+      const versionId = await earlierVersion(fx);
+      return (await import('@/app/api/datasets/[datasetId]/versions/[versionId]/route')).GET(new Request(`http://localhost:3000/api/datasets/${fx.datasetId}/versions/${versionId}`), { params: Promise.resolve({ datasetId: fx.datasetId, versionId }) });
+    },
+    expect: dataset('viewer'),
+  },
+  'action listVersionsAction': { run: async (fx) => (await versions()).listVersionsAction({ datasetId: fx.datasetId, path: 'a.txt' }), expect: dataset('viewer') },
+  'action restoreVersionAction': { run: async (fx) => (await versions()).restoreVersionAction({ datasetId: fx.datasetId, versionId: await earlierVersion(fx) }), expect: dataset('manager') },
+  // Below manager the Trash does not exist for them (they cannot delete): the same 404 as a stranger's.
+  'page /datasets/[datasetId]/trash': {
+    run: page(() => import('@/app/(app)/datasets/[datasetId]/trash/page'), (fx) => ({ datasetId: fx.datasetId })),
+    expect: { ...dataset('manager'), viewer: 'notfound', editor: 'notfound', teamMember: 'notfound' },
+  },
+  'action restoreFromTrashAction': { run: async (fx) => (await trash()).restoreFromTrashAction({ datasetId: fx.datasetId, trashId: await trashItem(fx) }), expect: dataset('manager') },
+  'action emptyTrashAction': {
+    run: async (fx) => {
+      await trashItem(fx);
+      return (await trash()).emptyTrashAction({ datasetId: fx.datasetId, confirm: true });
+    },
+    expect: dataset('manager'),
+  },
   'action describeDatasetAction': { run: async (fx) => (await ds()).describeDatasetAction({ datasetId: fx.datasetId, description: 'new' }), expect: dataset('manager') },
   'action shareDatasetAction': { run: async (fx) => (await sharing()).shareDatasetAction({ datasetId: fx.datasetId, recipients: `n-${crypto.randomUUID()}@example.test`, role: 'viewer', message: '' }), expect: dataset('manager') },
   'action changeRoleAction': { run: async (fx) => (await sharing()).changeRoleAction({ datasetId: fx.datasetId, grantId: fx.viewerGrantId, role: 'editor' }), expect: dataset('manager') },

@@ -187,6 +187,23 @@ describe('bad input to every route handler', () => {
   }
 });
 
+describe('bad input to the versions route', () => {
+  it('malformed dataset and version ids: a 4xx with a message', async () => {
+    const { GET } = await import('@/app/api/datasets/[datasetId]/versions/[versionId]/route');
+    session.current = user;
+    try {
+      for (const [datasetId, versionId] of [['%ZZ', '00000000-0000-4000-8000-000000000000'], [own.datasetId, 'not-a-uuid'], [own.datasetId, '\u0000'], [own.datasetId, 'x'.repeat(10_000)], [own.datasetId, '00000000-0000-4000-8000-000000000000']]) {
+        const res = await GET(new Request(`http://localhost:3000/api/datasets/x/versions/y`), { params: Promise.resolve({ datasetId, versionId }) });
+        expect(res.status, versionId.slice(0, 20)).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(((await res.json()) as { error?: string }).error).toMatch(/\w/);
+      }
+    } finally {
+      session.current = null;
+    }
+  });
+});
+
 function decodeURIComponentSafe(s: string): string {
   try {
     return decodeURIComponent(s);

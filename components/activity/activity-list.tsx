@@ -8,7 +8,7 @@ export function ActivityList({ items, describe }: { items: ActivityItem[]; descr
     <ol className="space-y-2 text-sm">
       {items.map((a) => (
         <li key={a.id} className="flex flex-wrap gap-x-2">
-          <span className="font-medium">{a.actorName ?? 'Someone'}</span>
+          <span className="font-medium">{a.actorName ?? (a.action === 'trash.expired' ? 'Trove' : 'Someone')}</span>
           <span className="break-all text-slate-700">{describe(a)}</span>
           <RelativeTime className="text-slate-500" value={a.createdAt} />
         </li>

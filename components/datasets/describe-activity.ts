@@ -23,9 +23,13 @@ function describe(action: string, d: Record<string, string | undefined>): string
       return n === 1 ? `uploaded ${d.path ?? 'a file'}` : `uploaded ${n.toLocaleString('en-US')} files to ${d.folder ? `${d.folder}/` : 'the top folder'}`;
     }
     case 'file.replaced': return `replaced ${d.path}`;
-    case 'file.deleted': return `deleted ${d.path}`;
+    case 'file.deleted': return d.trash ? `moved ${d.path} to the Trash` : `deleted ${d.path}`;
     case 'folder.created': return `created folder ${d.path}`;
-    case 'folder.deleted': return `deleted folder ${d.path}`;
+    case 'folder.deleted': return d.trash ? `moved folder ${d.path} to the Trash` : `deleted folder ${d.path}`;
+    case 'file.version_restored': return `restored the version of ${d.path} saved ${d.savedAt ? formatDateTime(d.savedAt) : 'earlier'}`;
+    case 'entry.restored': return `restored ${d.kind === 'folder' ? 'folder ' : ''}${d.path} from the Trash`;
+    case 'trash.emptied': return d.path ? `deleted ${d.path} from the Trash for good` : `emptied the Trash (${Number(d.files ?? 0).toLocaleString('en-US')} ${Number(d.files) === 1 ? 'file' : 'files'})`;
+    case 'trash.expired': return `emptied the Trash of ${Number(d.items ?? 0).toLocaleString('en-US')} ${Number(d.items) === 1 ? 'item' : 'items'} older than ${d.days} days`;
     case 'entry.renamed': return `renamed ${d.from} to ${d.to}`;
     case 'entry.moved': return `moved ${d.from} to ${d.to}`;
     case 'invitation.sent': return `invited ${who} as ${d.role}`;

@@ -76,7 +76,7 @@ function DeleteForm({ datasetId, entry, onDone }: FormProps) {
       : `“${entry.name}”`;
   return (
     <form onSubmit={submit} className="space-y-4">
-      <p className="break-words text-sm text-slate-700">This permanently deletes {what}. It cannot be undone.</p>
+      <p className="break-words text-sm text-slate-700">This moves {what} to the dataset’s Trash. Managers and the owner can restore it from there until the Trash is emptied.</p>
       <FormMessage message={error} />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onDone}>Cancel</Button>

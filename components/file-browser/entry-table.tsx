@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { formatBytes } from '@/lib/format';
+import { VersionsButton } from '@/components/file-versions/versions-button';
 import { EntryDialogs, type DialogState } from './entry-dialogs';
 import { EntryIcon } from './entry-icon';
 import { filePageHref, fileUrl, folderHref } from './urls';
@@ -71,6 +72,7 @@ export function EntryTable({ datasetId, rows, canManage, showPath = false }: { d
                       <a href={fileUrl(datasetId, e.path)} download aria-label="Download" aria-describedby={`entry-${i}`} title={`Download ${e.name}`} className="ml-auto shrink-0 rounded px-1.5 py-0.5 text-slate-500 hover:bg-slate-100 hover:text-slate-800">
                         <span aria-hidden="true">↓</span>
                       </a>
+                      <VersionsButton datasetId={datasetId} path={e.path} name={e.name} canRestore={canManage} />
                     </>
                   )}
                 </div>

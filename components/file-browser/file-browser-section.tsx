@@ -9,6 +9,7 @@ import { EntryTable, type EntryRow } from './entry-table';
 import { FolderToolbar } from './folder-toolbar';
 import { archiveUrl, folderHref } from './urls';
 import { buttonClass } from '@/components/ui/button';
+import { trashHref } from '@/components/file-versions/urls';
 
 type Props = { userId: string; datasetId: string; datasetName: string; path: string; query?: string; role: DatasetRole; readOnly: boolean };
 
@@ -80,6 +81,11 @@ export async function FileBrowserSection({ userId, datasetId, datasetName, path,
         {rows.length > 0 && (
           <a href={archiveUrl(datasetId, folder)} download className={buttonClass('secondary', 'py-1')} title={folder ? `Download ${folder} as a .zip` : 'Download the whole dataset as a .zip'}>
             Download folder
+          </a>
+        )}
+        {can(role, 'files.manage') && (
+          <a href={trashHref(datasetId)} className={buttonClass('ghost', 'py-1')} title="Deleted files and folders, restorable by managers and the owner">
+            Trash
           </a>
         )}
       </div>

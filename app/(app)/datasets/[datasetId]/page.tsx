@@ -55,6 +55,7 @@ export default async function DatasetPage({ params, searchParams }: Props) {
             <h1 id="dataset-heading" className="break-all text-2xl font-semibold">{d.name}</h1>
             <p className="mt-1 text-sm text-slate-600">
               Owner: {d.owner.name} ({d.owner.email}) · Your role: <span className="font-medium capitalize">{d.role}</span> · {formatCount(d.fileCount)} {d.fileCount === 1 ? 'file' : 'files'} · {formatBytes(d.totalSize)}
+              {d.historySize > 0 && ` (${formatBytes(d.historySize)} of it in earlier versions and the Trash)`}
             </p>
           </div>
         </div>
