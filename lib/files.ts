@@ -1,6 +1,6 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, type Db, type Tx } from '@/db/client';
 import { datasets, entries, fileVersions, trashedEntries } from '@/db/schema';
 import { authorizeDataset } from '@/lib/access';

@@ -92,7 +92,7 @@ export function TrashList({ datasetId, items, readOnly }: { datasetId: string; i
       <Dialog open={confirming} onClose={() => setConfirming(false)} title="Empty trash">
         <form onSubmit={empty} className="space-y-4">
           <p className="text-sm text-slate-700">
-            This deletes {items.length === 1 ? 'the item' : `all ${items.length.toLocaleString('en-US')} items`} in the Trash for good, with their earlier versions. It cannot be undone.
+            This deletes {items.length === 1 ? 'the item' : `all ${items.length.toLocaleString('en-US')} items`} in the Trash for good, with any earlier versions of its files. It cannot be undone.
           </p>
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={() => setConfirming(false)}>Cancel</Button>
