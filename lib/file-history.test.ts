@@ -251,6 +251,54 @@ describe('trash', () => {
   });
 });
 
+describe('edges', () => {
+  it('parallel overwrites lose nothing: each replaced content becomes a version', async () => {
+    const { owner, editor, id } = await setup();
+    await put(owner.id, id, 'race.txt', 'start');
+    await Promise.all(['a', 'bb', 'ccc'].map((c) => put(editor.id, id, 'race.txt', c)));
+    const v = (await listVersions(owner.id, id, 'race.txt')).versions;
+    expect(v).toHaveLength(4);
+    expect(v.map((x) => x.size).sort()).toEqual([1, 2, 3, 5]);
+    const [current] = await (await getDb()).select({ size: entries.size }).from(entries).where(and(eq(entries.datasetId, id), eq(entries.path, 'race.txt')));
+    expect(current.size).toBe(v[0].size);
+  });
+
+  it('a locked dataset refuses restores and emptying the Trash, whatever the role', async () => {
+    const { owner, id } = await setup();
+    await put(owner.id, id, 'l.txt', '1');
+    await put(owner.id, id, 'l.txt', '2');
+    await put(owner.id, id, 'gone.txt', 'g');
+    await deleteEntry(owner.id, id, 'gone.txt');
+    const versionId = (await listVersions(owner.id, id, 'l.txt')).versions[1].id!;
+    const [item] = await listTrash(owner.id, id);
+    const { setDatasetReadOnly } = await import('@/lib/datasets');
+    await setDatasetReadOnly(owner.id, id, true);
+    await expect(restoreVersion(owner.id, id, versionId)).rejects.toMatchObject({ code: 'LOCKED' });
+    await expect(restoreFromTrash(owner.id, id, item.id)).rejects.toMatchObject({ code: 'LOCKED' });
+    await expect(emptyTrash(owner.id, id)).rejects.toMatchObject({ code: 'LOCKED' });
+    // Downloads of versions still work for readers.
+    expect(await text(await (await openVersionDownload(owner.id, id, versionId)).open())).toBe('1');
+  });
+
+  it("deleting the dataset lists its versions' and its Trash's blobs for removal", async () => {
+    const { owner, id } = await setup();
+    await put(owner.id, id, 'v.txt', '1');
+    const versionKey = await keyOf(id, 'v.txt');
+    await put(owner.id, id, 'v.txt', '2');
+    await put(owner.id, id, 't.txt', 't');
+    const trashKey = await keyOf(id, 't.txt');
+    await deleteEntry(owner.id, id, 't.txt');
+    const currentKey = await keyOf(id, 'v.txt');
+    const { deleteDataset } = await import('@/lib/datasets');
+    const { getDatasetDetails } = await import('@/lib/datasets');
+    const { name } = await getDatasetDetails(owner.id, id);
+    const { storageKeys } = await deleteDataset(owner.id, id, name);
+    expect(storageKeys).toEqual(expect.arrayContaining([versionKey, trashKey, currentKey]));
+    expect(storageKeys).toHaveLength(3); // the current v.txt, its version, the trashed t.txt
+    expect(await (await getDb()).select().from(fileVersions).where(eq(fileVersions.datasetId, id))).toEqual([]);
+  });
+});
+
 describe('blob references', () => {
   it('the storage sweep never deletes the bytes of a version or of a trashed file, however old', async () => {
     const { owner, id } = await setup();
