@@ -47,6 +47,11 @@ async function setup() {
   return { owner, viewer, editor, manager, stranger, id: ds.id };
 }
 
+// Opening a fresh PGlite (migrations included) can take longer than one test's budget on a busy machine.
+beforeAll(async () => {
+  await getDb();
+});
+
 const envBefore = { ...process.env };
 afterEach(() => {
   for (const k of ['VERSIONS_KEEP', 'VERSIONS_DAYS', 'TRASH_DAYS']) {
