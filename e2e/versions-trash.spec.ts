@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { createDataset } from './fixtures/datasets';
+import { createDataset, share } from './fixtures/datasets';
 import { signUp } from './fixtures/users';
 
 // Issue 11 (4): an overwrite keeps the old content as a version ("Versions of <name>", Restore);
@@ -106,4 +106,31 @@ test('a delete goes to the Trash: restore it, then empty the Trash', async ({ pa
   await page.goto(url);
   await expect(page.getByText('of it in earlier versions and the Trash')).toHaveCount(0);
   await shot(page, 'dataset-after');
+});
+
+test('a viewer sees and downloads versions but cannot restore, and has no Trash', async ({ page, browser }) => {
+  const viewerContext = await browser.newContext();
+  const viewer = await viewerContext.newPage();
+  const { email } = await signUp(viewer, 'Vince Viewer');
+  await signUp(page, 'Owen Owner');
+  const name = `Viewer versions ${Date.now()}`;
+  const url = await createDataset(page, name);
+  await upload(page, 'model.txt', 'v1');
+  await upload(page, 'model.txt', 'v2!');
+  await share(page, name, email, 'Viewer');
+
+  await viewer.goto('/invitations');
+  await viewer.getByRole('listitem').filter({ hasText: name }).getByRole('button', { name: 'Accept' }).click();
+  await expect(viewer.getByRole('heading', { level: 1, name })).toBeVisible();
+  await expect(files(viewer).getByRole('link', { name: 'Trash', exact: true })).toHaveCount(0);
+  await row(files(viewer), 'model.txt').getByRole('button', { name: 'Versions of model.txt' }).click();
+  const dialog = viewer.getByRole('dialog', { name: 'Versions of model.txt' });
+  await expect(dialog.getByRole('row')).toHaveCount(3);
+  await expect(dialog.getByRole('button', { name: /^Restore/ })).toHaveCount(0);
+  const href = (await dialog.getByRole('row').nth(2).getByRole('link', { name: /^Download/ }).getAttribute('href'))!;
+  expect(await (await viewer.request.get(href)).text()).toBe('v1');
+  await shot(viewer, 'viewer-versions');
+  // The Trash page is a 404 for them, like for a stranger.
+  expect((await viewer.request.get(`${url}/trash`)).status()).toBe(404);
+  await viewerContext.close();
 });
