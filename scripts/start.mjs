@@ -4,7 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import { ACTION_BODY_LIMIT_BYTES, declaredLength, hasMalformedPathEncoding, isPagePost, readLimited, refuse, withBody } from '../lib/http/early-refusals.mjs';
 import { applyForwarding, trustedHops } from '../lib/http/forwarding.mjs';
+import { answerUnavailableInsteadOf500 } from '../lib/http/unavailable.mjs';
 
 process.env.NEXT_TELEMETRY_DISABLED = '1';
 process.env.NODE_ENV = 'production';
@@ -45,9 +47,33 @@ function restoreContentLength(res) {
   };
 }
 
-const server = http.createServer((req, res) => {
+const TOO_LARGE = `That is too much data for one request (at most ${ACTION_BODY_LIMIT_BYTES / 1024 / 1024} MB). Nothing was saved.`;
+
+const server = http.createServer(async (req, res) => {
   applyForwarding(req, hops);
+  // Refused before Next, which would answer these with its own bare 500 (lib/http/early-refusals.mjs):
+  // a path that is not valid percent-encoded UTF-8 (an upload's path with a lone %80), and a page POST
+  // (server action) over the limit, also when it is chunked and has no Content-Length to check.
+  if (hasMalformedPathEncoding(req.url)) {
+    return refuse(req, res, 400, 'Bad request: the address is not valid URL encoding (a % must start a valid UTF-8 sequence, e.g. %C3%A9).', { code: 'InvalidURI' });
+  }
+  if (isPagePost(req)) {
+    const length = declaredLength(req);
+    if (length !== null && length > ACTION_BODY_LIMIT_BYTES) return refuse(req, res, 413, TOO_LARGE);
+    if (length === null && req.headers['transfer-encoding']) {
+      let body;
+      try {
+        body = await readLimited(req, ACTION_BODY_LIMIT_BYTES);
+      } catch {
+        return req.socket.destroy(); // the client went away mid-body
+      }
+      if (body === null) return refuse(req, res, 413, TOO_LARGE);
+      req = withBody(req, body);
+    }
+  }
   if (req.url?.startsWith('/s3') || req.url?.startsWith('/api/datasets/')) restoreContentLength(res);
+  // A page that fails because the database is unreachable answers 503 + Retry-After, not Next's 500.
+  answerUnavailableInsteadOf500(req, res);
   handle(req, res);
 });
 server.listen(port, hostname, () => {
