@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { isDatabaseKnownDown } from '@/lib/db-availability';
 import { isCrossSite } from '@/lib/http/origin';
+import { RETRY_AFTER_S, UNAVAILABLE_MESSAGE, UNAVAILABLE_PAGE } from '@/lib/http/unavailable.mjs';
 import { API_CSP, ACTION_BODY_LIMIT_BYTES, hasMalformedPathEncoding, isOversizedActionPost } from '@/lib/http/request-checks';
 
 // Comfort and headers only: every page, action and route handler checks the session itself.
@@ -29,22 +30,14 @@ function refuse(status: number, message: string, api: boolean): NextResponse {
   return api ? NextResponse.json({ error: message }, { status, headers }) : new NextResponse(message, { status, headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' } });
 }
 
-// Served while this process cannot reach its database (lib/db-availability.ts): a clear page and a
-// Retry-After instead of a page that fails half-way with a 500.
-const UNAVAILABLE_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Trove is briefly unavailable</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"><meta http-equiv="refresh" content="5"></head>
-<body style="font-family: system-ui, sans-serif; max-width: 32rem; margin: 6rem auto; padding: 0 1rem; text-align: center; color: #0f172a">
-<h1 style="font-size: 1.5rem">Trove is briefly unavailable</h1>
-<p style="color: #475569">Trove cannot reach its database right now. This usually passes within a few seconds; this page will try again by itself.</p>
-</body></html>`;
-
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   const api = pathname.startsWith('/api/');
   // Page loads only: a server action (POST) gets its own form message from lib/action.ts.
   if ((request.method === 'GET' || request.method === 'HEAD') && isDatabaseKnownDown()) {
-    const headers = { 'Retry-After': '5', 'Cache-Control': 'no-store' };
-    if (api) return NextResponse.json({ error: 'Trove cannot reach its database right now. Please try again in a few seconds.' }, { status: 503, headers });
+    // A clear page and a Retry-After instead of a page that fails half-way (lib/db-availability.ts).
+    const headers = { 'Retry-After': String(RETRY_AFTER_S), 'Cache-Control': 'no-store' };
+    if (api) return NextResponse.json({ error: UNAVAILABLE_MESSAGE }, { status: 503, headers });
     return new NextResponse(request.method === 'HEAD' ? null : UNAVAILABLE_PAGE, { status: 503, headers: { ...headers, 'Content-Type': 'text/html; charset=utf-8' } });
   }
   if (request.method !== 'GET' && request.method !== 'HEAD' && isCrossSite(request.headers)) {

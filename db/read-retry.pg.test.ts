@@ -69,4 +69,30 @@ describe('a database restart or outage (PostgreSQL)', () => {
     await new Promise((r) => setTimeout(r, 1_100));
     expect(await db.execute(sql`select 4 as four`)).toEqual([{ four: 4 }]);
   });
+
+  it('reads queued behind a hanging connect give up with it, not after a second connect timeout of their own', async () => {
+    // One connection: the second and third reads wait in postgres.js's queue for it, and each would be
+    // handed a fresh connect (another full timeout) when the one before times out.
+    const u = new URL(url!);
+    u.hostname = '127.0.0.1';
+    u.port = String(fwd.port);
+    const one = postgres(u.toString(), { max: 1, connect_timeout: 1, onnotice: () => {} });
+    const oneDb = drizzle(withReadRetry(one));
+    try {
+      await fwd.hang();
+      const t0 = Date.now();
+      const took = await Promise.all(
+        [5, 6, 7].map((n) => oneDb.execute(sql`select ${n}::int as n`).then(() => 'answered', (e) => (isDatabaseUnavailable(e) ? Date.now() - t0 : e))),
+      );
+      for (const ms of took) {
+        expect(typeof ms).toBe('number');
+        expect(ms).toBeLessThan(1_000 + 500 + 300); // connect timeout + STALL_SLACK_MS + scheduling
+      }
+    } finally {
+      await fwd.cut();
+      await fwd.restore();
+      await one.end({ timeout: 1 });
+      await new Promise((r) => setTimeout(r, 1_100));
+    }
+  });
 });

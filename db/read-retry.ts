@@ -1,9 +1,13 @@
 import type { Sql } from 'postgres';
 import { isDatabaseKnownDown, noteDatabaseAvailable, noteDatabaseUnavailable } from '@/lib/db-availability';
 import { isDatabaseUnavailable } from '@/lib/errors';
+import { databaseFailedSince, noteDatabaseFailure } from '@/lib/http/unavailable.mjs';
 
 /** Pause before the one retry of a read: long enough for a restarting server (about a second) to accept again. */
 export const READ_RETRY_DELAY_MS = 1_000;
+
+/** How far past the connect timeout a read may wait once the database has failed meanwhile. */
+export const STALL_SLACK_MS = 500;
 
 // A plain read: SELECT (or WITH … SELECT) without FOR UPDATE/SHARE and without data-modifying CTEs.
 const READ = /^\s*(select|with)\b/i;
@@ -20,7 +24,33 @@ export function isIdempotentRead(query: string): boolean {
  * outage answers 503 after one timeout, not after several.
  */
 function failFastIfKnownDown(): void {
-  if (isDatabaseKnownDown()) throw Object.assign(new Error('The database was unreachable a moment ago.'), { code: 'DATABASE_UNAVAILABLE' });
+  if (isDatabaseKnownDown()) {
+    noteDatabaseFailure();
+    throw unavailable('The database was unreachable a moment ago.');
+  }
+}
+
+const unavailable = (message: string) => Object.assign(new Error(message), { code: 'DATABASE_UNAVAILABLE' });
+
+/**
+ * A read that is still waiting connect timeout + STALL_SLACK_MS after it started, while some query has
+ * failed for want of the database since then, gives up: it is queued behind connections that are
+ * timing out (postgres.js then gives it a fresh connect, and a second full timeout), or waiting for its
+ * retry's connect. Without a failure it waits on (a long query on a healthy database is left alone).
+ * Writes are never cut short this way: one abandoned here could still commit after the caller was told 503.
+ */
+function boundStall<T>(work: Promise<T>, startedAt: number, limitMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      if (!databaseFailedSince(startedAt)) return;
+      noteDatabaseUnavailable();
+      reject(unavailable(`No answer from the database within ${limitMs} ms while it is failing.`));
+    }, limitMs);
+    timer.unref?.();
+  });
+  work.catch(() => {}); // abandoned after a stall: its own failure comes later and is nobody's
+  return Promise.race([work, stalled]).finally(() => clearTimeout(timer));
 }
 
 function codeOf(err: unknown): string | undefined {
@@ -36,12 +66,14 @@ function codeOf(err: unknown): string | undefined {
  * connection. Writes and transactions are never repeated: they fail, and the caller answers 503.
  */
 export function withReadRetry(sql: Sql, delayMs = READ_RETRY_DELAY_MS): Sql {
+  const connectTimeoutS = Number((sql.options as { connect_timeout?: unknown } | undefined)?.connect_timeout);
+  const stallLimitMs = (connectTimeoutS > 0 ? connectTimeoutS * 1000 : 30_000) + STALL_SLACK_MS;
   const unsafe = (query: string, params?: unknown[], opts?: unknown) => {
     const run = (values: boolean) => {
       const q = sql.unsafe(query, params as never, opts as never);
       return values ? q.values() : q;
     };
-    const exec = async (values: boolean): Promise<unknown> => {
+    const attempt = async (values: boolean): Promise<unknown> => {
       failFastIfKnownDown();
       try {
         const r = await run(values);
@@ -53,10 +85,20 @@ export function withReadRetry(sql: Sql, delayMs = READ_RETRY_DELAY_MS): Sql {
         // A server that does not answer at all (connect timeout) would only make us wait once more.
         if (!isIdempotentRead(query) || codeOf(err) === 'CONNECT_TIMEOUT') throw err;
         await new Promise((r) => setTimeout(r, delayMs));
-        const r = await run(values);
-        noteDatabaseAvailable();
-        return r;
+        try {
+          const r = await run(values);
+          noteDatabaseAvailable();
+          return r;
+        } catch (again) {
+          if (isDatabaseUnavailable(again)) noteDatabaseUnavailable();
+          throw again;
+        }
       }
+    };
+    const exec = (values: boolean): Promise<unknown> => {
+      const startedAt = Date.now();
+      const work = attempt(values);
+      return isIdempotentRead(query) ? boundStall(work, startedAt, stallLimitMs) : work;
     };
     // drizzle either awaits the query or calls .values() on it; both start it here.
     return {
