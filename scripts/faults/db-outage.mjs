@@ -1,8 +1,9 @@
 // Fault script (npm run test:faults): the built app on PostgreSQL through a TCP forwarder that we cut
 // (a 0.85 s restart: connections reset, new ones refused) and then hang (a server that accepts and
 // never answers, for 8 s), while clients keep loading a page, downloading a file and asking readiness.
-// Expected: no 500 from route handlers, 503 + Retry-After instead; no request stalls much longer than
-// the connect timeout (5 s) plus one retry; everything answers 200 again once the database is back.
+// Expected: no 500 from route handlers or pages, 503 + Retry-After instead (pages: the "briefly
+// unavailable" page); no request stalls longer than the connect timeout (5 s) plus a little; everything
+// answers 200 again once the database is back.
 // Needs a build and FAULT_DATABASE_URL (or DATABASE_URL) of a database it may use; else it is skipped.
 import { startForwarder } from '../../lib/testing/tcp-forwarder.ts';
 import { signUpWithDataset, startApp } from '../lib/app-harness.mjs';
@@ -42,15 +43,19 @@ try {
       const t0 = Date.now();
       let status = 0;
       let retryAfter = null;
+      let friendly = null;
       try {
-        const res = await fetch(targets[kind], { headers: { cookie }, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+        // Pages as a browser asks for them (a document), so a 503 must bring the friendly page.
+        const accept = kind === 'page' ? 'text/html' : '*/*';
+        const res = await fetch(targets[kind], { headers: { cookie, accept }, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
         status = res.status;
         retryAfter = res.headers.get('retry-after');
-        await res.arrayBuffer();
+        const text = await res.text();
+        if (kind === 'page' && status === 503) friendly = /briefly unavailable/.test(text);
       } catch {
         status = -1;
       }
-      results.push({ kind, status, retryAfter, ms: Date.now() - t0, at: t0 });
+      results.push({ kind, status, retryAfter, friendly, ms: Date.now() - t0, at: t0 });
       await new Promise((r) => setTimeout(r, 50));
     }
   };
@@ -83,18 +88,21 @@ try {
   }
   const handlers = results.filter((r) => r.kind !== 'page');
   check(!handlers.some((r) => r.status === 500 || r.status === -1), `route handlers never answered 500 or dropped the connection (${handlers.length} requests)`);
+  const pages = results.filter((r) => r.kind === 'page');
+  const pages500 = pages.filter((r) => r.status === 500 || r.status === -1).length;
+  check(pages500 === 0, `pages never answered 500 or dropped the connection (${pages500} of ${pages.length} did)`);
   const unavailable = results.filter((r) => r.status === 503);
   check(unavailable.length > 0 && unavailable.every((r) => r.retryAfter), `every 503 carried Retry-After (${unavailable.length} of them)`);
-  const pages500 = results.filter((r) => r.kind === 'page' && r.status === 500).length;
-  console.log(`     pages answered 500 (friendly error page) ${pages500} time(s); the rest of the outage 503 from proxy.ts`);
-  for (const r of results.filter((r) => r.ms > 6_000)) {
+  const page503 = results.filter((r) => r.kind === 'page' && r.status === 503);
+  check(page503.length > 0 && page503.every((r) => r.friendly), `every page 503 was the "briefly unavailable" page (${page503.filter((r) => r.friendly).length} of ${page503.length})`);
+  for (const r of results.filter((r) => r.ms > 5_000)) {
     console.log(`     slow: ${r.kind} started ${((r.at - hangAt) / 1000).toFixed(1)} s after the hang began, ${r.ms} ms, ${r.status}`);
   }
   const worst = Math.max(...results.map((r) => r.ms));
-  // Designed: the connect timeout (5 s) plus one retry after 1 s. A page that starts just as the
-  // database hangs has been measured at up to ~9.4 s (cause not yet found: see the issue note), so the
-  // bound is 10 s; before this work such requests stalled 18 s and more.
-  check(worst < 10_000, `longest request ${worst} ms (bound 10 s: connect timeout 5 s + one retry 1 s, plus a page's second wait)`);
+  // The connect timeout (5 s) plus db/read-retry.ts's STALL_SLACK_MS (0.5 s) and the rest of the
+  // request. Before, a read queued behind a hanging connect got a second connect timeout of its own
+  // (~9 s), and before that requests stalled 18 s and more.
+  check(worst < 7_000, `longest request ${worst} ms (bound 7 s: connect timeout 5 s + 0.5 s slack + the request itself)`);
   const last = results.filter((r) => r.at > Date.now() - 3000);
   check(last.length > 0 && last.every((r) => r.status === 200), `after the outage everything answers 200 again (${summary(last)})`);
 } finally {
