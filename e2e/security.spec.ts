@@ -82,7 +82,8 @@ test('malformed percent-encoding and oversized action bodies get a readable 4xx 
   for (const path of ['/datasets/%ZZ', '/invite/%ZZ', '/teams/%ED%A0%80', '/api/datasets/%ZZ/files/x', `/api/datasets/${id}/files/%ED%A0%80`]) {
     await expectRefusal(await page.request.get(path, { maxRedirects: 0 }), `GET ${path}`, 400, /not valid URL encoding/);
   }
-  for (const name of ['%ZZ', '%ED%A0%80', 'a%C0%AF']) {
+  // A lone %80 (a continuation byte) passed proxy.ts's matcher and met Next's 500: scripts/start.mjs refuses it.
+  for (const name of ['%ZZ', '%ED%A0%80', 'a%C0%AF', 'a%80b.csv']) {
     const path = `/api/datasets/${id}/files/${name}`;
     await expectRefusal(await page.request.put(path, { data: 'bytes' }), `PUT ${path}`, 400, /not valid URL encoding/);
   }

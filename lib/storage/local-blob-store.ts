@@ -18,6 +18,10 @@ const WRITE_BATCH = 1 << 20;
 // Read chunks: big enough that per-chunk promises (Node → web stream → Next's writer) cost little,
 // small enough that a slow client holds little: a download pulls one chunk at a time (no read-ahead).
 const READ_CHUNK = 256 << 10;
+// A download's chunks (openRead): each one waits in the response's socket buffer until a slow client
+// takes it, and Next's writer holds one more, so 200 slow clients held 200 × ~2 × 256 KiB (+100–150 MiB;
+// npm run bench:downloads). 64 KiB (Node's own file-stream default) keeps that near a quarter.
+const DOWNLOAD_CHUNK = 64 << 10;
 
 function toIterable(source: BlobSource): AsyncIterable<Uint8Array> {
   return Symbol.asyncIterator in source ? source : Readable.fromWeb(source as import('node:stream/web').ReadableStream<Uint8Array>);
@@ -150,7 +154,7 @@ export class LocalBlobStore implements BlobStore {
       {
         async pull(controller) {
           if (closed) return controller.error(signal?.reason ?? new Error('closed'));
-          const want = Math.min(READ_CHUNK, end - pos);
+          const want = Math.min(DOWNLOAD_CHUNK, end - pos);
           if (want <= 0) {
             await close();
             controller.close();
