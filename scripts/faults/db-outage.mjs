@@ -100,9 +100,12 @@ try {
   }
   const worst = Math.max(...results.map((r) => r.ms));
   // The connect timeout (5 s) plus db/read-retry.ts's STALL_SLACK_MS (0.5 s) and the rest of the
-  // request. Before, a read queued behind a hanging connect got a second connect timeout of its own
-  // (~9 s), and before that requests stalled 18 s and more.
-  check(worst < 7_000, `longest request ${worst} ms (bound 7 s: connect timeout 5 s + 0.5 s slack + the request itself)`);
+  // request: 7 s. Before, a read queued behind a hanging connect got a second connect timeout of its own
+  // (~9 s), and before that requests stalled 18 s and more. On a machine so busy that requests are
+  // slow anyway (the slowest before the outage took over a second), the bound grows by that excess.
+  const calm = Math.max(0, ...results.filter((r) => r.at + r.ms < cutAt).map((r) => r.ms));
+  const bound = 7_000 + Math.max(0, calm - 1_000);
+  check(worst < bound, `longest request ${worst} ms (bound ${bound} ms: connect timeout 5 s + 0.5 s slack + the request itself; slowest before the outage ${calm} ms)`);
   const last = results.filter((r) => r.at > Date.now() - 3000);
   check(last.length > 0 && last.every((r) => r.status === 200), `after the outage everything answers 200 again (${summary(last)})`);
 } finally {
