@@ -26,7 +26,9 @@ const GOAL_GROWTH = 150e6;
 const GOAL_RETAINED = 48 * 1024 * 1024;
 const GOAL_CREEP = 16 * 1024 * 1024;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'trove-bench-dl-'));
-const app = await startApp({ port: PORT, env: { DATA_DIR: path.join(work, 'data'), DATABASE_URL: '', APP_URL: `http://127.0.0.1:${PORT}` } });
+// BENCH_DATABASE_URL: PostgreSQL instead of the embedded database. PGlite runs inside the server, and
+// its WebAssembly memory only ever grows, which blurs what the downloads themselves hold.
+const app = await startApp({ port: PORT, env: { DATA_DIR: path.join(work, 'data'), DATABASE_URL: process.env.BENCH_DATABASE_URL || '', APP_URL: `http://127.0.0.1:${PORT}` } });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n) => `${(n / MiB).toFixed(0)} MiB`;
 
@@ -92,7 +94,7 @@ try {
   }
 
   console.log(`\nTrove slow-download bench — ${CLIENTS} clients a round, a ${FILE_MB} MiB file each, reading ${READ_KB} KiB / 100 ms for ${SECONDS} s; ${ROUNDS} round(s)`);
-  console.log(`server RSS before: ${fmt(base)}${process.env.MALLOC_ARENA_MAX ? ` (MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX})` : ''}`);
+  console.log(`server RSS before: ${fmt(base)}   database: ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'embedded (PGlite, in the server process)'}${process.env.MALLOC_MMAP_THRESHOLD_ ? `   MALLOC_MMAP_THRESHOLD_=${process.env.MALLOC_MMAP_THRESHOLD_}` : ''}`);
   const rounds = [];
   for (let i = 1; i <= ROUNDS; i++) {
     const r = await round();
