@@ -5,9 +5,10 @@ import { activityEvents, users } from '@/db/schema';
 
 type Target = { datasetId: string; teamId?: never } | { teamId: string; datasetId?: never };
 
-/** Appends an activity event; call it inside the transaction that made the change. */
-export async function logActivity(db: Db | Tx, actorId: string | null, target: Target, action: string, detail: Record<string, unknown> = {}): Promise<void> {
-  await db.insert(activityEvents).values({ ...target, actorId, action, detail });
+/** Appends an activity event (returning its id); call it inside the transaction that made the change. */
+export async function logActivity(db: Db | Tx, actorId: string | null, target: Target, action: string, detail: Record<string, unknown> = {}): Promise<string> {
+  const [row] = await db.insert(activityEvents).values({ ...target, actorId, action, detail }).returning({ id: activityEvents.id });
+  return row.id;
 }
 
 export type ActivityItem = { id: string; action: string; detail: Record<string, unknown>; createdAt: Date; actorName: string | null; actorEmail: string | null };
@@ -49,7 +50,8 @@ function commonFolder(a: string, b: string): string {
  */
 export async function logUpload(tx: Tx, actorId: string, datasetId: string, file: { path: string; size: number; created: boolean; folder: string }, batch?: string, via?: string): Promise<void> {
   if (!batch || !UUID.test(batch) || !file.created || via) {
-    return logActivity(tx, actorId, { datasetId }, file.created ? 'file.uploaded' : 'file.replaced', { path: file.path, size: file.size, ...(via ? { via } : {}) });
+    await logActivity(tx, actorId, { datasetId }, file.created ? 'file.uploaded' : 'file.replaced', { path: file.path, size: file.size, ...(via ? { via } : {}) });
+    return;
   }
   // The batch's files commit in parallel: one at a time may count itself in.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`upload-batch:${batch}`}))`);

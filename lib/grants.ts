@@ -1,8 +1,8 @@
 import 'server-only';
 import { and, eq, gt, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { getDb, type Tx } from '@/db/client';
-import { datasetGrants, datasets, teams, users } from '@/db/schema';
-import { authorizeDataset, can, mayLeaveDataset, type DatasetRole, type GrantRole } from '@/lib/access';
+import { activityEvents, datasetGrants, datasets, teams, users } from '@/db/schema';
+import { authorizeDataset, can, grantableRoles, mayLeaveDataset, type DatasetRole, type GrantRole } from '@/lib/access';
 import { logActivity } from '@/lib/activity';
 import { AppError, isUniqueViolation } from '@/lib/errors';
 import { listTargetInvitations, revokeInvitationsBeyondAuthority, type ManagedInvitation } from '@/lib/invitations';
@@ -53,11 +53,11 @@ async function changeGrant(
   userId: string,
   datasetId: string,
   grantId: string,
-  change: (tx: Tx, label: string) => Promise<{ action: string; detail?: Record<string, unknown> }>,
-) {
+  change: (tx: Tx, label: string) => Promise<{ action: string; detail?: Record<string, unknown>; private?: Record<string, unknown> }>,
+): Promise<{ eventId: string; label: string }> {
   if (!/^[0-9a-f-]{36}$/i.test(grantId)) throw new AppError('NOT_FOUND', 'That person no longer has access.');
   const db = await getDb();
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const { dataset } = await authorizeDataset(tx, userId, datasetId, 'access.manage');
     const [g] = await tx
       .select({ id: datasetGrants.id, email: users.email, team: teams.name, teamId: datasetGrants.teamId })
@@ -68,12 +68,13 @@ async function changeGrant(
       .for('update', { of: datasetGrants });
     if (!g) throw new AppError('NOT_FOUND', 'That person no longer has access.');
     const label = g.email ?? g.team ?? '';
-    const { action, detail } = await change(tx, label);
-    await logActivity(tx, userId, { datasetId }, action, { ...(g.email ? { email: g.email } : { team: g.team }), ...detail });
+    const { action, detail, private: undo } = await change(tx, label);
+    const eventId = await logActivity(tx, userId, { datasetId }, action, { ...(g.email ? { email: g.email } : { team: g.team }), ...detail, ...(undo ? { undo } : {}) });
     // The team's own log shows what was shared with it, too.
     if (g.teamId) await logActivity(tx, userId, { teamId: g.teamId }, `team.${action}`, { dataset: dataset.name, ...detail });
     // Whoever was lowered or removed (a user, or a team's members) may have invited people above their new role.
     await revokeInvitationsBeyondAuthority(tx, userId, { kind: 'dataset', id: datasetId });
+    return { eventId, label };
   });
 }
 
@@ -94,11 +95,85 @@ export async function setGrantExpiry(userId: string, datasetId: string, grantId:
   });
 }
 
-/** Managers/owner: removes a user's or team's access; effective on their next request. */
-export async function removeGrant(userId: string, datasetId: string, grantId: string): Promise<void> {
-  await changeGrant(userId, datasetId, grantId, async (tx) => {
-    await tx.delete(datasetGrants).where(eq(datasetGrants.id, grantId));
-    return { action: 'grant.removed' };
+/** How long after removing access its remover may undo it (the toast's Undo; a little longer than it shows). */
+export const UNDO_REMOVAL_MS = 60_000;
+
+type GrantSnapshot = { id: string; userId: string | null; teamId: string | null; role: GrantRole; grantedBy: string | null; expiresAt: string | null; createdAt: string };
+
+/**
+ * Managers/owner: removes a user's or team's access; effective on their next request. The grant as it
+ * was is kept in the activity event, so its remover can undo it for a minute (restoreGrant).
+ */
+export async function removeGrant(userId: string, datasetId: string, grantId: string): Promise<{ undoId: string; label: string }> {
+  const { eventId, label } = await changeGrant(userId, datasetId, grantId, async (tx) => {
+    const [g] = await tx.delete(datasetGrants).where(eq(datasetGrants.id, grantId)).returning();
+    const undo: GrantSnapshot = {
+      id: g.id,
+      userId: g.userId,
+      teamId: g.teamId,
+      role: g.role as GrantRole,
+      grantedBy: g.grantedBy,
+      expiresAt: g.expiresAt?.toISOString() ?? null,
+      createdAt: g.createdAt.toISOString(),
+    };
+    return { action: 'grant.removed', private: undo };
+  });
+  return { undoId: eventId, label };
+}
+
+/**
+ * Undo of removeGrant, by whoever removed it, within UNDO_REMOVAL_MS: puts back the very same grant
+ * (id, role, expiry, who granted it) — if they may still give that role, and nobody has given the
+ * person or team access again meanwhile. Once only.
+ */
+export async function restoreGrant(userId: string, datasetId: string, undoId: string): Promise<{ label: string }> {
+  if (!/^[0-9a-f-]{36}$/i.test(undoId)) throw new AppError('NOT_FOUND', 'There is nothing to undo.');
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const { dataset, role } = await authorizeDataset(tx, userId, datasetId, 'access.manage');
+    const [ev] = await tx
+      .select({ detail: activityEvents.detail })
+      .from(activityEvents)
+      .where(
+        and(
+          eq(activityEvents.id, undoId),
+          eq(activityEvents.datasetId, datasetId),
+          eq(activityEvents.actorId, userId),
+          eq(activityEvents.action, 'grant.removed'),
+          gt(activityEvents.createdAt, sql`now() - make_interval(secs => ${UNDO_REMOVAL_MS / 1000})`),
+        ),
+      )
+      .for('update');
+    const detail = ev?.detail as { email?: string; team?: string; undo?: GrantSnapshot } | undefined;
+    if (!detail?.undo) throw new AppError('NOT_FOUND', 'It is too late to undo that. Share again instead.');
+    const [done] = await tx
+      .select({ id: activityEvents.id })
+      .from(activityEvents)
+      .where(and(eq(activityEvents.datasetId, datasetId), eq(activityEvents.action, 'grant.restored'), sql`${activityEvents.detail}->>'undoOf' = ${undoId}`))
+      .limit(1);
+    if (done) throw new AppError('CONFLICT', 'That was already undone.');
+    const g = detail.undo;
+    if (!grantableRoles(role).includes(g.role)) throw new AppError('FORBIDDEN', 'You can no longer give that role.');
+    if (g.userId === dataset.ownerId) throw new AppError('CONFLICT', 'They own this dataset now.');
+    const label = detail.email ?? detail.team ?? '';
+    const inserted = await tx
+      .insert(datasetGrants)
+      .values({
+        id: g.id,
+        datasetId,
+        userId: g.userId,
+        teamId: g.teamId,
+        role: g.role,
+        grantedBy: g.grantedBy,
+        expiresAt: g.expiresAt ? new Date(g.expiresAt) : null,
+        createdAt: new Date(g.createdAt),
+      })
+      .onConflictDoNothing()
+      .returning({ id: datasetGrants.id });
+    if (inserted.length === 0) throw new AppError('CONFLICT', `${label} has access again already.`);
+    await logActivity(tx, userId, { datasetId }, 'grant.restored', { ...(detail.email ? { email: detail.email } : { team: detail.team }), role: g.role, undoOf: undoId });
+    if (g.teamId) await logActivity(tx, userId, { teamId: g.teamId }, 'team.grant.restored', { dataset: dataset.name, role: g.role });
+    return { label };
   });
 }
 

@@ -1,5 +1,6 @@
 'use client';
 
+import { InviteLink } from '@/components/sharing/invite-link';
 import { useId, useState } from 'react';
 import { inviteToTeamAction } from '@/app/(app)/teams/[teamId]/actions';
 import { Button } from '@/components/ui/button';
@@ -53,11 +54,7 @@ export function InviteForm({ teamId, offerableRoles }: { teamId: string; offerab
             {results.map((r) => (
               <li key={r.recipient} className="break-all">
                 <span className="font-medium">{r.recipient}</span> — {r.status}
-                {r.link && (
-                  <span className="block text-slate-600">
-                    Email is not set up here, so pass this link on: <code className="select-all text-slate-900">{r.link}</code>
-                  </span>
-                )}
+                {r.link && <InviteLink email={r.recipient} link={r.link} />}
               </li>
             ))}
           </ul>

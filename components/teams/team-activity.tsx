@@ -13,6 +13,7 @@ function describe(a: ActivityItem): string {
     case 'invitation.sent': return `invited ${d.email}${role}`;
     case 'invitation.resent': return `re-sent the invitation to ${d.email}`;
     case 'invitation.extended': return `extended the invitation for ${d.email}`;
+    case 'invitation.restored': return `undid revoking the invitation for ${d.email}`;
     case 'invitation.revoked': return `revoked the invitation for ${d.email}${d.reason ? ` (${d.reason})` : ''}`;
     case 'invitation.accepted': return `joined the team${role}`;
     case 'invitation.declined': return 'declined the invitation';
@@ -20,6 +21,7 @@ function describe(a: ActivityItem): string {
     case 'team.grant.role_changed': return `changed the team’s role on “${d.dataset}” to ${d.role}`;
     case 'team.grant.expiry_changed': return `changed until when the team can use “${d.dataset}”`;
     case 'team.grant.removed': return `stopped sharing “${d.dataset}” with the team`;
+    case 'team.grant.restored': return `shared “${d.dataset}” with the team again (undo)`;
     default: return a.action.replace(/[._]/g, ' ');
   }
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { InviteLink } from '@/components/sharing/invite-link';
 import { useState, useTransition } from 'react';
 import { manageTeamInvitationAction } from '@/app/(app)/teams/[teamId]/actions';
 import { Button } from '@/components/ui/button';
@@ -15,25 +16,21 @@ const DONE: Record<Action, string> = { extend: 'Extended the invitation for', re
 
 /** Pending and expired team invitations, with Extend / Resend / Revoke for the roles the viewer may offer. */
 export function TeamInvitations({ teamId, invitations, offerableRoles }: { teamId: string; invitations: Invitation[]; offerableRoles: Role[] }) {
-  const [message, setMessage] = useState<{ text: string; tone: 'error' | 'info'; link?: string }>();
+  const [message, setMessage] = useState<{ text: string; tone: 'error' | 'info'; link?: string; email?: string }>();
   const [pending, startTransition] = useTransition();
   const act = (inv: Invitation, action: Action) =>
     startTransition(async () => {
       setMessage(undefined);
       const r = await manageTeamInvitationAction({ teamId, invitationId: inv.id, action });
       if (!r.ok) setMessage({ text: r.formError ?? 'That did not work.', tone: 'error' });
-      else setMessage({ text: `${DONE[action]} ${inv.email}.`, tone: 'info', link: r.data.link });
+      else setMessage({ text: `${DONE[action]} ${inv.email}.`, tone: 'info', link: r.data.link, email: inv.email });
     });
 
   if (invitations.length === 0) return <p className="text-sm text-slate-500">No pending invitations.</p>;
   return (
     <div className="space-y-3">
       <FormMessage message={message?.text} tone={message?.tone} />
-      {message?.link && (
-        <p className="break-all text-sm text-slate-600">
-          Email is not set up here, so pass this link on: <code className="select-all text-slate-900">{message.link}</code>
-        </p>
-      )}
+      {message?.link && message.email && <InviteLink email={message.email} link={message.link} />}
       <ul className="divide-y divide-slate-200">
         {invitations.map((inv) => {
           const mine = offerableRoles.includes(inv.role as Role);

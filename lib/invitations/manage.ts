@@ -1,11 +1,11 @@
 import 'server-only';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { getDb, type Db, type Tx } from '@/db/client';
-import { invitations, users } from '@/db/schema';
+import { activityEvents, invitations, users } from '@/db/schema';
 import { logActivity } from '@/lib/activity';
 import { emailStatusForInvitations, enqueueEmail, isEmailConfigured, kickEmailWorker } from '@/lib/email';
-import { AppError } from '@/lib/errors';
+import { AppError, isUniqueViolation } from '@/lib/errors';
 import type { SessionUser } from '@/lib/users';
 import { invitationEmail } from './emails';
 import { authorizeInviter, targetColumns, targetOf, targetWhere, type InvitationTarget } from './targets';
@@ -46,7 +46,7 @@ type Action = 'extend' | 'resend' | 'revoke';
  * revoke (dead at once) a pending invitation, by someone who manages its target and may offer its role.
  * Returns the new link when email is not configured and the action made one.
  */
-export async function manageInvitation(user: SessionUser, invitationId: string, action: Action): Promise<{ link?: string }> {
+export async function manageInvitation(user: SessionUser, invitationId: string, action: Action): Promise<{ link?: string; expiresAt?: Date; undoId?: string; email?: string }> {
   if (!/^[0-9a-f-]{36}$/i.test(invitationId)) throw new AppError('NOT_FOUND', 'Invitation not found.');
   const db = await getDb();
   const out = await db.transaction(async (tx) => {
@@ -63,14 +63,14 @@ export async function manageInvitation(user: SessionUser, invitationId: string, 
     const activity = targetColumns(target);
     if (action === 'revoke') {
       await tx.update(invitations).set({ status: 'revoked', updatedAt: new Date() }).where(where);
-      await logActivity(tx, user.id, activity, 'invitation.revoked', { email: inv.email });
-      return {};
+      const undoId = await logActivity(tx, user.id, activity, 'invitation.revoked', { email: inv.email, invitationId: inv.id });
+      return { undoId, email: inv.email };
     }
     const expiresAt = newExpiry();
     if (action === 'extend') {
       await tx.update(invitations).set({ expiresAt }).where(where);
       await logActivity(tx, user.id, activity, 'invitation.extended', { email: inv.email });
-      return {};
+      return { expiresAt, email: inv.email };
     }
     // A resend is an email: one per recipient per cooldown, and it spends the hourly invitation budget.
     if (inv.recent) {
@@ -81,16 +81,62 @@ export async function manageInvitation(user: SessionUser, invitationId: string, 
     await tx.update(invitations).set({ tokenHash, expiresAt, invitedBy: user.id, updatedAt: new Date() }).where(where);
     await logActivity(tx, user.id, activity, 'invitation.resent', { email: inv.email });
     const link = invitationLink(token);
-    if (!isEmailConfigured()) return { link };
+    if (!isEmailConfigured()) return { link, expiresAt, email: inv.email };
     await enqueueEmail(tx, { to: inv.email, invitationId: inv.id, email: invitationEmail(user, target, name, inv.role, inv.message, link, expiresAt) });
-    return { sent: true };
+    return { sent: true, expiresAt, email: inv.email };
   });
   if ('sent' in out) {
     kickEmailWorker();
-    return {};
+    return { expiresAt: out.expiresAt, email: out.email };
   }
   if (out.link) console.log(`Trove: email is not configured; new invitation link for ${invitationId}: ${out.link}`);
   return out;
+}
+
+/** How long after revoking an invitation its revoker may undo it. */
+export const UNDO_REVOKE_MS = 60_000;
+
+/**
+ * Undo of a revoke, by whoever revoked it, within UNDO_REVOKE_MS: the invitation is pending again with
+ * the same link and expiry — if they may still offer its role and no newer invitation to that address
+ * was sent meanwhile. `undoId` is the revoke's activity event.
+ */
+export async function unrevokeInvitation(user: SessionUser, undoId: string): Promise<{ email: string; target: InvitationTarget }> {
+  if (!/^[0-9a-f-]{36}$/i.test(undoId)) throw new AppError('NOT_FOUND', 'There is nothing to undo.');
+  const db = await getDb();
+  try {
+    return await db.transaction(async (tx) => {
+      const [ev] = await tx
+        .select({ detail: activityEvents.detail })
+        .from(activityEvents)
+        .where(
+          and(
+            eq(activityEvents.id, undoId),
+            eq(activityEvents.actorId, user.id),
+            eq(activityEvents.action, 'invitation.revoked'),
+            gt(activityEvents.createdAt, sql`now() - make_interval(secs => ${UNDO_REVOKE_MS / 1000})`),
+          ),
+        );
+      const invitationId = (ev?.detail as { invitationId?: string } | undefined)?.invitationId;
+      if (!invitationId) throw new AppError('NOT_FOUND', 'It is too late to undo that. Invite them again instead.');
+      const [inv] = await tx
+        .select({ id: invitations.id, email: invitations.email, role: invitations.role, status: invitations.status, datasetId: invitations.datasetId, teamId: invitations.teamId })
+        .from(invitations)
+        .where(eq(invitations.id, invitationId))
+        .for('update');
+      if (!inv) throw new AppError('NOT_FOUND', 'That invitation is gone.');
+      const target = targetOf(inv);
+      const { roles } = await authorizeInviter(tx, user.id, target);
+      if (!roles.includes(inv.role)) throw new AppError('FORBIDDEN', 'You can no longer offer that role.');
+      if (inv.status !== 'revoked') throw new AppError('CONFLICT', 'That invitation is no longer revoked.');
+      await tx.update(invitations).set({ status: 'pending', updatedAt: new Date() }).where(eq(invitations.id, inv.id));
+      await logActivity(tx, user.id, targetColumns(target), 'invitation.restored', { email: inv.email, invitationId: inv.id });
+      return { email: inv.email, target };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('CONFLICT', 'A newer invitation to that address was sent meanwhile.');
+    throw err;
+  }
 }
 
 /** Ids of a target's pending invitations (tests). */

@@ -3,8 +3,8 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { userAction } from '@/lib/action';
-import { changeGrantRole, leaveDataset, removeGrant, setGrantExpiry, transferOwnership } from '@/lib/grants';
-import { manageInvitation } from '@/lib/invitations';
+import { changeGrantRole, leaveDataset, removeGrant, restoreGrant, setGrantExpiry, transferOwnership } from '@/lib/grants';
+import { manageInvitation, unrevokeInvitation } from '@/lib/invitations';
 import { shareDataset } from '@/lib/sharing';
 import { datasetRefSchema, grantExpirySchema, grantRefSchema, grantRoleSchema, shareSchema } from '@/lib/validation/sharing';
 import { z } from 'zod';
@@ -24,8 +24,23 @@ export const changeRoleAction = userAction(grantRoleSchema, async (user, { datas
 });
 
 export const removeAccessAction = userAction(grantRefSchema, async (user, { datasetId, grantId }) => {
-  await removeGrant(user.id, datasetId, grantId);
+  const out = await removeGrant(user.id, datasetId, grantId);
   refresh(datasetId);
+  return out;
+});
+
+const undoSchema = z.object({ datasetId: uuidField, undoId: uuidField });
+
+export const undoRemoveAccessAction = userAction(undoSchema, async (user, { datasetId, undoId }) => {
+  const out = await restoreGrant(user.id, datasetId, undoId);
+  refresh(datasetId);
+  return out;
+});
+
+export const undoRevokeInvitationAction = userAction(undoSchema, async (user, { datasetId, undoId }) => {
+  const { email } = await unrevokeInvitation(user, undoId);
+  refresh(datasetId);
+  return { email };
 });
 
 export const setAccessUntilAction = userAction(grantExpirySchema, async (user, { datasetId, grantId, expiresAt }) => {
