@@ -1,7 +1,8 @@
 import 'server-only';
-import { and, eq, lt } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { and, asc, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { getDb, type Db } from '@/db/client';
-import { datasetGrants, shareRequests } from '@/db/schema';
+import { datasetGrants, datasets, shareRequests, teamMembers, teams, users } from '@/db/schema';
 import { authorizeDataset, grantableRoles, type GrantRole } from '@/lib/access';
 import { logActivity } from '@/lib/activity';
 import { AppError } from '@/lib/errors';
@@ -9,7 +10,7 @@ import { inviteEmails, type RecipientResult } from '@/lib/invitations';
 import { findTeamForSharer } from '@/lib/teams';
 import type { SessionUser } from '@/lib/users';
 import { emailField } from '@/lib/validation/common';
-import { MAX_RECIPIENTS, splitRecipients } from '@/lib/validation/sharing';
+import { endOfDayUtc, looksLikeEmail, MAX_RECIPIENTS, splitRecipients } from '@/lib/validation/sharing';
 
 /**
  * Claims a share form's request id for the user. A resubmission of a form whose first submission
@@ -36,7 +37,7 @@ async function claimShareRequest(db: Db, userId: string, requestId: string, data
 export async function shareDataset(
   user: SessionUser,
   datasetId: string,
-  input: { recipients: string; role: GrantRole; message: string; requestId?: string },
+  input: { recipients: string; role: GrantRole; message: string; accessUntil?: string; requestId?: string },
 ): Promise<RecipientResult[]> {
   const db = await getDb();
   const { role } = await authorizeDataset(db, user.id, datasetId, 'access.manage');
@@ -45,6 +46,8 @@ export async function shareDataset(
     const earlier = await claimShareRequest(db, user.id, input.requestId, datasetId);
     if (earlier) return earlier;
   }
+  const accessUntil = input.accessUntil ? endOfDayUtc(input.accessUntil) : null;
+  if (accessUntil && accessUntil.getTime() <= Date.now()) throw new AppError('INVALID', 'Choose a date in the future.', 'accessUntil');
   const recipients = splitRecipients(input.recipients);
   if (recipients.length === 0) throw new AppError('INVALID', 'Enter at least one email address or team name.', 'recipients');
   if (recipients.length > MAX_RECIPIENTS) throw new AppError('INVALID', `At most ${MAX_RECIPIENTS} recipients at a time.`, 'recipients');
@@ -60,8 +63,8 @@ export async function shareDataset(
     } else teamNames.push(r);
   }
   // Emails first: they reserve the hourly budget, and past it nothing at all is done.
-  for (const res of await inviteEmails(user, { kind: 'dataset', id: datasetId }, emails, input.role, input.message)) results.set(res.recipient, res);
-  for (const name of teamNames) results.set(name, await shareWithTeam(user.id, datasetId, name, input.role));
+  for (const res of await inviteEmails(user, { kind: 'dataset', id: datasetId }, emails, input.role, input.message, { accessUntil })) results.set(res.recipient, res);
+  for (const name of teamNames) results.set(name, await shareWithTeam(user.id, datasetId, name, input.role, accessUntil));
   const out = recipients.map((r): RecipientResult => results.get(r) ?? { recipient: r, status: 'not a valid email' });
   if (input.requestId) {
     // Links carry tokens, which are only ever stored hashed: a replayed result has none.
@@ -71,16 +74,17 @@ export async function shareDataset(
   return out;
 }
 
-async function shareWithTeam(userId: string, datasetId: string, name: string, role: GrantRole): Promise<RecipientResult> {
+async function shareWithTeam(userId: string, datasetId: string, name: string, role: GrantRole, expiresAt: Date | null): Promise<RecipientResult> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     const { dataset } = await authorizeDataset(tx, userId, datasetId, 'access.manage');
     const team = await findTeamForSharer(tx, userId, name);
-    if (!team) return { recipient: name, status: 'no such team' };
+    // Not a team: an address missing its "@" is told so, anything else that it is neither.
+    if (!team) return { recipient: name, status: looksLikeEmail(name) ? 'not a valid email' : 'not an email address or one of your teams' };
     if (team === 'ambiguous') return { recipient: name, status: 'several of your teams have this name' };
     const inserted = await tx
       .insert(datasetGrants)
-      .values({ datasetId, teamId: team.id, role, grantedBy: userId })
+      .values({ datasetId, teamId: team.id, role, grantedBy: userId, expiresAt })
       .onConflictDoNothing({ target: [datasetGrants.datasetId, datasetGrants.teamId] })
       .returning({ id: datasetGrants.id });
     if (inserted.length === 0) return { recipient: team.name, status: 'already has access' };
@@ -88,4 +92,76 @@ async function shareWithTeam(userId: string, datasetId: string, name: string, ro
     await logActivity(tx, userId, { teamId: team.id }, 'team.dataset_shared', { dataset: dataset.name, role });
     return { recipient: team.name, status: 'shared with team' };
   });
+}
+
+export type ShareSuggestions = { teams: string[]; people: { email: string; name: string }[] };
+
+const myMembership = alias(teamMembers, 'my_membership');
+
+/**
+ * What the share dialog suggests as one types: the user's teams (by name), people they already share
+ * their own datasets with, and the members of their teams — nobody they could not already see.
+ */
+export async function listShareSuggestions(userId: string, limit = 500): Promise<ShareSuggestions> {
+  const db = await getDb();
+  const teamRows = await db
+    .select({ name: teams.name })
+    .from(teams)
+    .innerJoin(teamMembers, and(eq(teamMembers.teamId, teams.id), eq(teamMembers.userId, userId)))
+    .orderBy(asc(teams.name));
+  const sharedWith = await db
+    .selectDistinct({ email: users.email, name: users.name })
+    .from(datasetGrants)
+    .innerJoin(datasets, and(eq(datasets.id, datasetGrants.datasetId), eq(datasets.ownerId, userId)))
+    .innerJoin(users, eq(users.id, datasetGrants.userId))
+    .where(ne(users.id, userId))
+    .limit(limit);
+  const teammates = await db
+    .selectDistinct({ email: users.email, name: users.name })
+    .from(teamMembers)
+    .innerJoin(myMembership, and(eq(myMembership.teamId, teamMembers.teamId), eq(myMembership.userId, userId)))
+    .innerJoin(users, eq(users.id, teamMembers.userId))
+    .where(ne(users.id, userId))
+    .limit(limit);
+  const people = new Map<string, { email: string; name: string }>();
+  for (const p of [...sharedWith, ...teammates]) people.set(p.email, p);
+  return {
+    teams: [...new Set(teamRows.map((t) => t.name))],
+    people: [...people.values()].sort((a, b) => a.email.localeCompare(b.email)).slice(0, limit),
+  };
+}
+
+const RANK: Record<string, number> = { viewer: 1, editor: 2, manager: 3, owner: 4 };
+
+/**
+ * Where a user's role on each dataset comes from: the team whose grant gives it, when no direct grant
+ * gives as much (then the page says "Your role: Editor (via team vision)" and the inventory "Shared
+ * via vision"). Datasets the user owns, or holds directly at their effective role, are absent.
+ */
+export async function teamRoleSources(userId: string, datasetIds: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (datasetIds.length === 0) return out;
+  const db = await getDb();
+  const active = or(isNull(datasetGrants.expiresAt), gt(datasetGrants.expiresAt, sql`now()`));
+  const direct = await db
+    .select({ datasetId: datasetGrants.datasetId, role: datasetGrants.role })
+    .from(datasetGrants)
+    .where(and(eq(datasetGrants.userId, userId), inArray(datasetGrants.datasetId, datasetIds), active));
+  const viaTeams = await db
+    .select({ datasetId: datasetGrants.datasetId, role: datasetGrants.role, team: teams.name, ownerId: datasets.ownerId })
+    .from(teamMembers)
+    .innerJoin(datasetGrants, eq(datasetGrants.teamId, teamMembers.teamId))
+    .innerJoin(teams, eq(teams.id, teamMembers.teamId))
+    .innerJoin(datasets, eq(datasets.id, datasetGrants.datasetId))
+    .where(and(eq(teamMembers.userId, userId), inArray(datasetGrants.datasetId, datasetIds), active))
+    .orderBy(asc(teams.name));
+  const directRank = new Map(direct.map((d) => [d.datasetId, RANK[d.role] ?? 0]));
+  const best = new Map<string, { rank: number; team: string }>();
+  for (const t of viaTeams) {
+    if (t.ownerId === userId) continue;
+    const rank = RANK[t.role] ?? 0;
+    if ((best.get(t.datasetId)?.rank ?? 0) < rank) best.set(t.datasetId, { rank, team: t.team });
+  }
+  for (const [id, b] of best) if (b.rank > (directRank.get(id) ?? 0)) out.set(id, b.team);
+  return out;
 }

@@ -5,7 +5,8 @@ import { formatBytes, formatCount } from '@/lib/format';
 
 const roleLabel = (r: string) => r.charAt(0).toUpperCase() + r.slice(1);
 
-export function DatasetTable({ items }: { items: InventoryRow[] }) {
+/** `viaTeam`: for datasets whose role comes from a team, that team's name ("Shared via vision"). */
+export function DatasetTable({ items, viaTeam = {} }: { items: InventoryRow[]; viaTeam?: Record<string, string> }) {
   return (
     <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
       <table className="w-full text-left text-sm">
@@ -27,7 +28,7 @@ export function DatasetTable({ items }: { items: InventoryRow[] }) {
                 <Link href={`/datasets/${d.id}`} className="font-medium text-indigo-700 hover:underline">{d.name}</Link>
                 {d.role !== 'owner' && (
                   <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">
-                    {d.viaTeamOnly ? 'Shared via team' : 'Shared'}
+                    {viaTeam[d.id] ? `Shared via ${viaTeam[d.id]}` : d.viaTeamOnly ? 'Shared via team' : 'Shared'}
                   </span>
                 )}
                 <div className="text-xs text-slate-500 md:hidden">by {d.owner.name}</div>

@@ -1,5 +1,6 @@
 import { can, grantableRoles, mayLeaveDataset } from '@/lib/access';
 import { listPeopleWithAccess } from '@/lib/grants';
+import { listShareSuggestions } from '@/lib/sharing';
 import { AccessList } from './access-list';
 import { PEOPLE_HEADING_ID } from './ids';
 import { SharePanel } from './share-panel';
@@ -12,7 +13,7 @@ export async function PeopleSection({ userId, dataset }: { userId: string; datas
     <section aria-label="People with access" className="rounded-xl border border-slate-200 bg-white p-5">
       <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
         <h2 id={PEOPLE_HEADING_ID} tabIndex={-1} className="text-lg font-semibold outline-none">People with access</h2>
-        {canManage && <SharePanel datasetId={dataset.id} datasetName={dataset.name} roles={grantableRoles(view.myRole)} />}
+        {canManage && <SharePanel datasetId={dataset.id} datasetName={dataset.name} roles={grantableRoles(view.myRole)} suggestions={await listShareSuggestions(userId)} />}
       </div>
       <AccessList
         datasetId={dataset.id}

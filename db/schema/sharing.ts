@@ -18,6 +18,8 @@ export const invitations = pgTable(
     tokenHash: text('token_hash').notNull(),
     status: invitationStatus('status').notNull().default('pending'),
     message: text('message').notNull().default(''),
+    // Dataset invitations: the grant made on acceptance stops granting at this instant ("Access until").
+    accessUntil: timestamp('access_until', { withTimezone: true }),
     invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
     acceptedBy: uuid('accepted_by').references(() => users.id, { onDelete: 'set null' }),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),

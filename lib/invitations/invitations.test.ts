@@ -149,7 +149,7 @@ describe('invitations', () => {
       role: 'viewer',
       message: 'hi',
     });
-    expect(results.map((r) => r.status)).toEqual(['invited', 'not a valid email', "that's you", 'already has access', 'no such team']);
+    expect(results.map((r) => r.status)).toEqual(['invited', 'not a valid email', "that's you", 'already has access', 'not an email address or one of your teams']);
   });
 
   it('a manager can invite up to manager, never above; a viewer cannot share; a stranger gets NOT_FOUND', async () => {

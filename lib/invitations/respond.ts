@@ -107,12 +107,13 @@ export async function acceptInvitation(user: SessionUser, ref: InvitationRef): P
       .update(invitations)
       .set({ status: 'accepted', acceptedBy: user.id, updatedAt: new Date() })
       .where(and(where, eq(invitations.status, 'pending'), eq(invitations.email, user.email), gt(invitations.expiresAt, sql`now()`)))
-      .returning({ id: invitations.id, role: invitations.role, datasetId: invitations.datasetId, teamId: invitations.teamId, invitedBy: invitations.invitedBy });
+      .returning({ id: invitations.id, role: invitations.role, datasetId: invitations.datasetId, teamId: invitations.teamId, invitedBy: invitations.invitedBy, accessUntil: invitations.accessUntil });
     if (!won) return null;
     // The token was mailed to this address: accepting with it proves the address is the user's.
     if ('token' in ref) await markEmailVerified(tx, user.id, user.email);
     const target = targetOf(won);
-    await grantFromInvitation(tx, target, user.id, won.role, won.invitedBy);
+    // An "access until" already past by now grants nothing, like any expired grant.
+    await grantFromInvitation(tx, target, user.id, won.role, won.invitedBy, won.accessUntil);
     await logActivity(tx, user.id, targetColumns(target), 'invitation.accepted', { email: user.email, role: won.role });
     await notifyInviter(tx, won.invitedBy, user, target);
     return { landing: landingPath(target) };

@@ -22,7 +22,7 @@ export type RecipientStatus =
   | 'already invited (invitation re-sent)'
   | 'already invited'
   | 'not a valid email'
-  | 'no such team'
+  | 'not an email address or one of your teams'
   | 'several of your teams have this name'
   | "that's you";
 
@@ -59,6 +59,7 @@ export async function inviteEmails(
   emails: string[],
   role: string,
   message: string,
+  opts: { accessUntil?: Date | null } = {},
 ): Promise<RecipientResult[]> {
   const db = await getDb();
   const results: RecipientResult[] = [];
@@ -71,7 +72,7 @@ export async function inviteEmails(
         results.push({ recipient: email, status: "that's you" });
         continue;
       }
-      const result = await db.transaction((tx) => inviteOne(tx, inviter, target, email, role, message, emailOn));
+      const result = await db.transaction((tx) => inviteOne(tx, inviter, target, email, role, message, emailOn, opts.accessUntil ?? null));
       if (result.link) console.log(`Trove: email is not configured; invitation link for ${email}: ${result.link}`);
       if (result.status === 'invited' || result.status === 'already invited (invitation re-sent)') spent++;
       results.push(result);
@@ -83,7 +84,7 @@ export async function inviteEmails(
   return results;
 }
 
-async function inviteOne(tx: Tx, inviter: SessionUser, target: InvitationTarget, email: string, role: string, message: string, emailOn: boolean): Promise<RecipientResult> {
+async function inviteOne(tx: Tx, inviter: SessionUser, target: InvitationTarget, email: string, role: string, message: string, emailOn: boolean, accessUntil: Date | null): Promise<RecipientResult> {
   const { name, roles } = await authorizeInviter(tx, inviter.id, target);
   if (!roles.includes(role)) throw new AppError('FORBIDDEN', 'You cannot offer that role.', 'role');
   if (await emailHasAccess(tx, target, email)) return { recipient: email, status: 'already has access' };
@@ -96,7 +97,7 @@ async function inviteOne(tx: Tx, inviter: SessionUser, target: InvitationTarget,
   };
   const [created] = await tx
     .insert(invitations)
-    .values({ ...targetColumns(target), email, role, message, tokenHash, expiresAt, invitedBy: inviter.id })
+    .values({ ...targetColumns(target), email, role, message, tokenHash, expiresAt, accessUntil, invitedBy: inviter.id })
     .onConflictDoNothing({
       target: target.kind === 'dataset' ? [invitations.datasetId, invitations.email] : [invitations.teamId, invitations.email],
       where: sql`status = 'pending'`,
@@ -117,7 +118,7 @@ async function inviteOne(tx: Tx, inviter: SessionUser, target: InvitationTarget,
   if (!existing || !roles.includes(existing.role) || existing.recent) return { recipient: email, status: 'already invited' };
   await tx
     .update(invitations)
-    .set({ tokenHash, expiresAt, role, message, invitedBy: inviter.id, updatedAt: new Date() })
+    .set({ tokenHash, expiresAt, role, message, accessUntil, invitedBy: inviter.id, updatedAt: new Date() })
     .where(eq(invitations.id, existing.id));
   await logActivity(tx, inviter.id, targetColumns(target), 'invitation.resent', { email, role });
   await send(existing.id);

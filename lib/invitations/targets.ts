@@ -63,7 +63,7 @@ export async function emailHasAccess(db: Conn, t: InvitationTarget, email: strin
  * own expiry when it stays the higher one); an expired grant counts for nothing, so the invitation's
  * role and expiry (none) replace it. Refused when the inviter may no longer offer that role.
  */
-export async function grantFromInvitation(tx: Tx, t: InvitationTarget, userId: string, role: string, grantedBy: string | null): Promise<void> {
+export async function grantFromInvitation(tx: Tx, t: InvitationTarget, userId: string, role: string, grantedBy: string | null, accessUntil: Date | null = null): Promise<void> {
   // An invitation carries its inviter's authority, which may have gone since (removed, demoted, grant expired).
   if (!(await rolesStillGrantable(tx, grantedBy, t)).includes(role)) {
     throw new AppError('FORBIDDEN', 'The person who invited you can no longer give this access. Ask someone who manages it to invite you again.');
@@ -76,12 +76,12 @@ export async function grantFromInvitation(tx: Tx, t: InvitationTarget, userId: s
     const keepOld = sql.raw(`(dataset_grants.expires_at is null or dataset_grants.expires_at > now()) and dataset_grants.role >= excluded.role`);
     await tx
       .insert(datasetGrants)
-      .values({ datasetId: t.id, userId, role: role as GrantRole, grantedBy })
+      .values({ datasetId: t.id, userId, role: role as GrantRole, grantedBy, expiresAt: accessUntil })
       .onConflictDoUpdate({
         target: [datasetGrants.datasetId, datasetGrants.userId],
         set: {
           role: sql`case when ${keepOld} then dataset_grants.role else excluded.role end`,
-          expiresAt: sql`case when ${keepOld} then dataset_grants.expires_at else null end`,
+          expiresAt: sql`case when ${keepOld} then dataset_grants.expires_at else excluded.expires_at end`,
           grantedBy: sql`case when ${keepOld} then dataset_grants.granted_by else excluded.granted_by end`,
         },
       });

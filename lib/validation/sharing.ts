@@ -10,6 +10,8 @@ export const shareSchema = z.object({
   recipients: multilineText('Recipients', 20_000).min(1, 'Enter at least one email address or team name.'),
   role: grantRoleField,
   message: multilineText('Message', 500).default(''),
+  // Optional "Access until" (a date; through the end of that day, UTC) for everyone shared with in this form.
+  accessUntil: z.union([z.literal(''), z.iso.date({ message: 'Enter a date.' })]).default(''),
   // The form's idempotency key: a resubmission of the same form returns the first result.
   requestId: uuidField.optional(),
 });
@@ -39,4 +41,26 @@ export function splitRecipients(raw: string): string[] {
     else out.push(entry);
   }
   return [...new Set(out.map((r) => (r.includes('@') ? r.toLowerCase() : r)))];
+}
+
+/** "2026-12-01" → the end of that day (UTC), the instant a grant "until" that date stops granting. */
+export function endOfDayUtc(date: string): Date {
+  return new Date(`${date}T23:59:59.999Z`);
+}
+
+/**
+ * A recipient without "@" that is not a team, yet reads like an address with the "@" lost
+ * ("ada.example.org", "ada_example.com"): told "not a valid email" rather than "not one of your teams".
+ */
+export function looksLikeEmail(entry: string): boolean {
+  return !/\s/.test(entry) && /\.[a-z]{2,}$/i.test(entry);
+}
+
+/** The quick, in-the-browser reading of one recipient chip; the server decides for real. */
+export function classifyRecipient(entry: string, teamNames: string[]): { kind: 'email' | 'team' | 'invalid'; problem?: string } {
+  if (entry.includes('@')) {
+    return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(entry) ? { kind: 'email' } : { kind: 'invalid', problem: 'not a valid email' };
+  }
+  if (teamNames.some((t) => t.toLowerCase() === entry.toLowerCase())) return { kind: 'team' };
+  return looksLikeEmail(entry) ? { kind: 'invalid', problem: 'not a valid email (no @)' } : { kind: 'invalid', problem: 'not an email address or one of your teams' };
 }

@@ -4,6 +4,7 @@ import { DatasetTable } from '@/components/datasets/dataset-table';
 import { buttonClass } from '@/components/ui/button';
 import { requireUser } from '@/lib/auth/session';
 import { listDatasetsForUser } from '@/lib/datasets';
+import { teamRoleSources } from '@/lib/sharing';
 import { inventoryQuerySchema, searchProblem, type InventoryFilter } from '@/lib/validation/datasets';
 
 export const metadata: Metadata = { title: 'Datasets' };
@@ -80,7 +81,7 @@ export default async function DatasetsPage({ searchParams }: { searchParams: Pro
           )}
         </div>
       ) : (
-        <DatasetTable items={items} />
+        <DatasetTable items={items} viaTeam={Object.fromEntries(await teamRoleSources(user.id, items.filter((d) => d.role !== 'owner').map((d) => d.id)))} />
       )}
 
       {pageCount > 1 && (

@@ -13,6 +13,7 @@ import { config } from '@/lib/config';
 import { AppError } from '@/lib/errors';
 import { orNotFound } from '@/lib/http/pages';
 import { getDatasetDetails, listDatasetActivity } from '@/lib/datasets';
+import { teamRoleSources } from '@/lib/sharing';
 import { formatBytes, formatCount } from '@/lib/format';
 import { readDatasetReadme } from '@/lib/previews';
 import { MarkdownView } from '@/components/previews/markdown-view';
@@ -43,6 +44,7 @@ export default async function DatasetPage({ params, searchParams }: Props) {
   const path = typeof sp.path === 'string' ? sp.path : '';
   const query = typeof sp.q === 'string' ? sp.q : '';
   const d = await orNotFound(datasetDetails(user.id, datasetId));
+  const viaTeam = d.role === 'owner' ? undefined : (await teamRoleSources(user.id, [d.id])).get(d.id);
   const activity = can(d.role, 'access.manage') ? await listDatasetActivity(user.id, datasetId) : null;
   // The dataset card: README.md at the root, shown on the top folder's view.
   const readme = path || query ? null : await readDatasetReadme(user.id, datasetId);
@@ -54,7 +56,8 @@ export default async function DatasetPage({ params, searchParams }: Props) {
           <div>
             <h1 id="dataset-heading" className="break-all text-2xl font-semibold">{d.name}</h1>
             <p className="mt-1 text-sm text-slate-600">
-              Owner: {d.owner.name} ({d.owner.email}) · Your role: <span className="font-medium capitalize">{d.role}</span> · {formatCount(d.fileCount)} {d.fileCount === 1 ? 'file' : 'files'} · {formatBytes(d.totalSize)}
+              Owner: {d.owner.name} ({d.owner.email}) · Your role: <span className="font-medium capitalize">{d.role}</span>
+              {viaTeam && <> (via team {viaTeam})</>} · {formatCount(d.fileCount)} {d.fileCount === 1 ? 'file' : 'files'} · {formatBytes(d.totalSize)}
               {d.historySize > 0 && ` (${formatBytes(d.historySize)} of it in earlier versions and the Trash)`}
             </p>
           </div>

@@ -6,7 +6,7 @@ import { userAction } from '@/lib/action';
 import { changeGrantRole, leaveDataset, removeGrant, restoreGrant, setGrantExpiry, transferOwnership } from '@/lib/grants';
 import { manageInvitation, unrevokeInvitation } from '@/lib/invitations';
 import { shareDataset } from '@/lib/sharing';
-import { datasetRefSchema, grantExpirySchema, grantRefSchema, grantRoleSchema, shareSchema } from '@/lib/validation/sharing';
+import { datasetRefSchema, endOfDayUtc, grantExpirySchema, grantRefSchema, grantRoleSchema, shareSchema } from '@/lib/validation/sharing';
 import { z } from 'zod';
 import { uuidField } from '@/lib/validation/common';
 
@@ -45,7 +45,7 @@ export const undoRevokeInvitationAction = userAction(undoSchema, async (user, { 
 
 export const setAccessUntilAction = userAction(grantExpirySchema, async (user, { datasetId, grantId, expiresAt }) => {
   // A date means "through the end of that day" (UTC).
-  await setGrantExpiry(user.id, datasetId, grantId, expiresAt ? new Date(`${expiresAt}T23:59:59.999Z`) : null);
+  await setGrantExpiry(user.id, datasetId, grantId, expiresAt ? endOfDayUtc(expiresAt) : null);
   refresh(datasetId);
 });
 

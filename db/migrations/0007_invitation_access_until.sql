@@ -1,0 +1,1 @@
+ALTER TABLE "invitations" ADD COLUMN "access_until" timestamp with time zone;
