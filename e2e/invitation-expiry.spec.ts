@@ -60,6 +60,7 @@ test('resend waits out the cooldown, then kills the old link; a different accoun
   await otherContext.close();
 
   await page.getByRole('button', { name: `Revoke invitation for ${invitee}` }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Revoke', exact: true }).click();
   await expect(page.getByRole('button', { name: `Revoke invitation for ${invitee}` })).toHaveCount(0);
   const anon = await browser.newContext();
   const anonPage = await anon.newPage();

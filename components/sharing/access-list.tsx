@@ -283,6 +283,7 @@ const ROLE_NAME = { viewer: 'a viewer', editor: 'an editor', manager: 'a manager
 function AccessUntilDialog({ person, pending, onClose, onSave }: { person: PersonWithAccess | null; pending: boolean; onClose: () => void; onSave: (p: PersonWithAccess, date: string) => void }) {
   const id = useId();
   const [date, setDate] = useState('');
+  const [tomorrow] = useState(() => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
   const [shown, setShown] = useState<string | null>(null);
   // A new row opened: start from its current end date.
   if (person && shown !== person.grantId) {
@@ -302,7 +303,7 @@ function AccessUntilDialog({ person, pending, onClose, onSave }: { person: Perso
         >
           <div>
             <label htmlFor={id} className="block text-sm font-medium text-slate-700">Access until</label>
-            <input id={id} type="date" value={date} min={new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)} onChange={(e) => setDate(e.target.value)} className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm" />
+            <input id={id} type="date" value={date} min={tomorrow} onChange={(e) => setDate(e.target.value)} className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm" />
             <p className="mt-1 text-xs text-slate-600">Access ends at the end of that day (UTC). Leave it empty for access with no end.</p>
           </div>
           <div className="flex flex-wrap justify-end gap-2">

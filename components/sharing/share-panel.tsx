@@ -53,6 +53,7 @@ export function SharePanel({
   const untilId = useId();
   const recipientsRef = useRef<HTMLInputElement>(null);
   const [open, setOpen] = useState(false);
+  const [tomorrow] = useState(() => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
   const [results, setResults] = useState<RecipientResult[]>([]);
   const [chips, setChips] = useState<Chip[]>([]);
   const [text, setText] = useState('');
@@ -109,7 +110,7 @@ export function SharePanel({
               <input
                 id={untilId}
                 type="date"
-                min={new Date(Date.now() + 86_400_000).toISOString().slice(0, 10)}
+                min={tomorrow}
                 aria-describedby={`${untilId}-hint`}
                 aria-invalid={errors.accessUntil ? true : undefined}
                 className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
