@@ -4,9 +4,10 @@ import { useState, useTransition } from 'react';
 import { acceptInvitationAction, declineInvitationAction } from '@/app/(app)/invitations/actions';
 import { acceptInviteAction, declineInviteAction } from '@/app/invite/[token]/actions';
 import { Button } from '@/components/ui/button';
+import { useToast } from '@/components/ui/toast';
 
 type Result = { ok: boolean; formError?: string } | undefined;
-type Props = { token: string; invitationId?: never } | { invitationId: string; token?: never };
+type Props = ({ token: string; invitationId?: never } | { invitationId: string; token?: never }) & { name?: string };
 
 /**
  * Accept / Decline, on the invitation page (by the link's token) or in the /invitations inbox (by id).
@@ -15,6 +16,7 @@ type Props = { token: string; invitationId?: never } | { invitationId: string; t
 export function InvitationResponse(props: Props) {
   const [error, setError] = useState<string>();
   const [pending, startTransition] = useTransition();
+  const toast = useToast();
   const byToken = props.token !== undefined;
   const run = (answer: 'accept' | 'decline') =>
     startTransition(async () => {
@@ -22,7 +24,11 @@ export function InvitationResponse(props: Props) {
       let r: Result;
       if (props.token !== undefined) r = await (answer === 'accept' ? acceptInviteAction : declineInviteAction)({ token: props.token });
       else r = await (answer === 'accept' ? acceptInvitationAction : declineInvitationAction)({ invitationId: props.invitationId });
-      if (r && !r.ok) setError(r.formError ?? 'Something went wrong.');
+      if (r && !r.ok) {
+        setError(r.formError ?? 'Something went wrong.');
+        toast.show(r.formError ?? 'Something went wrong.', { tone: 'error' });
+      } else if (answer === 'accept') toast.show(`Invitation accepted${props.name ? `: you now have access to ${props.name}` : ''}.`);
+      else toast.show(`Declined the invitation${props.name ? ` to ${props.name}` : ''}.`);
     });
   return (
     <span className="flex flex-wrap items-center gap-2">

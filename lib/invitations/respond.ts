@@ -6,6 +6,7 @@ import { datasets, invitations, teams, users } from '@/db/schema';
 import { logActivity } from '@/lib/activity';
 import { enqueueEmail, isEmailConfigured, kickEmailWorker } from '@/lib/email';
 import { config } from '@/lib/config';
+import { statsForDatasets } from '@/lib/files';
 import { AppError } from '@/lib/errors';
 import { markEmailVerified, type SessionUser } from '@/lib/users';
 import { grantFromInvitation, landingPath, targetColumns, targetOf, type InvitationTarget } from './targets';
@@ -23,7 +24,12 @@ export type InvitationView = {
   landing?: string;
   inviterName?: string | null;
   expiresAt?: Date;
+  /** Pending invitations only: what the invitee is deciding about. */
+  details?: InvitationDetails;
 };
+
+/** The inviter's message and, for a dataset, its description and size: shown with a pending invitation. */
+export type InvitationDetails = { message: string; description: string; fileCount: number; totalSize: number; accessUntil: Date | null };
 
 const inviter = alias(users, 'inviter');
 
@@ -36,6 +42,9 @@ function summaryQuery(where: SQL) {
         role: invitations.role,
         status: invitations.status,
         expiresAt: invitations.expiresAt,
+        message: invitations.message,
+        accessUntil: invitations.accessUntil,
+        datasetDescription: datasets.description,
         datasetId: invitations.datasetId,
         teamId: invitations.teamId,
         invitedBy: invitations.invitedBy,
@@ -63,8 +72,10 @@ export async function viewInvitation(token: string): Promise<InvitationView> {
   const [row] = await summaryQuery(eq(invitations.tokenHash, hashInvitationToken(token)));
   if (!row) return { state: 'invalid' };
   const target = targetOf(row);
+  const state = stateOf(row);
   return {
-    state: stateOf(row),
+    state,
+    details: state === 'pending' ? (await detailsOf([row])).get(row.id) : undefined,
     id: row.id,
     email: row.email,
     role: row.role,
@@ -163,10 +174,22 @@ export async function declineInvitation(user: SessionUser, ref: InvitationRef): 
   });
 }
 
+async function detailsOf(rows: { id: string; datasetId: string | null; message: string; accessUntil: Date | null; datasetDescription: string | null }[]): Promise<Map<string, InvitationDetails>> {
+  const db = await getDb();
+  const stats = await statsForDatasets(db, rows.flatMap((r) => (r.datasetId ? [r.datasetId] : [])));
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { message: r.message, description: r.datasetDescription ?? '', accessUntil: r.accessUntil, ...(stats.get(r.datasetId ?? '') ?? { fileCount: 0, totalSize: 0 }) },
+    ]),
+  );
+}
+
 /** The user's pending, unexpired invitations, newest first (for /invitations); none until the address is verified. */
 export async function listMyInvitations(user: SessionUser) {
   if (!user.emailVerified) return [];
   const rows = await summaryQuery(and(eq(invitations.email, user.email), eq(invitations.status, 'pending'), gt(invitations.expiresAt, sql`now()`))!);
+  const details = await detailsOf(rows);
   return rows
     .sort((a, b) => b.expiresAt.getTime() - a.expiresAt.getTime())
     .map((r) => ({
@@ -177,6 +200,7 @@ export async function listMyInvitations(user: SessionUser) {
       inviterName: r.inviterName,
       inviterEmail: r.inviterEmail,
       expiresAt: r.expiresAt,
+      details: details.get(r.id)!,
     }));
 }
 

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { ResendVerificationButton } from '@/components/account/resend-verification-button';
+import { InvitationDetails } from '@/components/invitations/invitation-details';
 import { InvitationResponse } from '@/components/invitations/invitation-response';
 import { isEmailConfigured } from '@/lib/email';
 import { requireUser } from '@/lib/auth/session';
@@ -38,8 +39,11 @@ export default async function InvitationsPage() {
                 <p className="text-sm text-slate-600">
                   From {i.inviterName ?? 'someone'} ({i.inviterEmail ?? 'unknown'}) · <span className="capitalize">{i.role}</span> · expires {formatExpiry(i.expiresAt)}
                 </p>
+                <div className="mt-2">
+                  <InvitationDetails details={i.details} inviterName={i.inviterName} targetKind={i.targetKind} />
+                </div>
               </div>
-              <InvitationResponse invitationId={i.id} />
+              <InvitationResponse invitationId={i.id} name={i.targetKind === 'team' ? `team ${i.targetName}` : i.targetName} />
             </li>
           ))}
         </ul>

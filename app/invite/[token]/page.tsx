@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { switchAccountAction } from './switch-account-action';
+import { InvitationDetails } from '@/components/invitations/invitation-details';
 import { InvitationResponse } from '@/components/invitations/invitation-response';
 import { buttonClass } from '@/components/ui/button';
 import { getCurrentUser } from '@/lib/auth/session';
@@ -28,13 +29,20 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const here = `/invite/${token}`;
   const what = inv.targetKind === 'team' ? `the team “${inv.targetName}”` : `the dataset “${inv.targetName}”`;
 
-  if (inv.state === 'invalid') return <Card title="This invitation link is not valid"><p>Check that you copied the whole link, or ask for a new invitation.</p></Card>;
-  if (inv.state === 'revoked') return <Card title="This invitation was revoked"><p>{inv.inviterName ?? 'The sender'} withdrew it. Ask them to invite you again if you still need access.</p></Card>;
-  if (inv.state === 'declined') return <Card title="This invitation was declined"><p>Ask {inv.inviterName ?? 'the sender'} to invite you again if you changed your mind.</p></Card>;
+  // A link that leads nowhere still leads somewhere: your datasets, or the log-in page.
+  const onward = user ? (
+    <Link href="/datasets" className={buttonClass('secondary')}>Go to your datasets</Link>
+  ) : (
+    <Link href="/login" className={buttonClass('secondary')}>Log in</Link>
+  );
+  if (inv.state === 'invalid') return <Card title="This invitation link is not valid"><p>Check that you copied the whole link, or ask for a new invitation.</p>{onward}</Card>;
+  if (inv.state === 'revoked') return <Card title="This invitation was revoked"><p>{inv.inviterName ?? 'The sender'} withdrew it. Ask them to invite you again if you still need access.</p>{onward}</Card>;
+  if (inv.state === 'declined') return <Card title="This invitation was declined"><p>Ask {inv.inviterName ?? 'the sender'} to invite you again if you changed your mind.</p>{onward}</Card>;
   if (inv.state === 'expired') {
     return (
       <Card title="This invitation has expired">
         <p>The invitation to {what} expired on {formatDateTime(inv.expiresAt!)}. Ask {inv.inviterName ?? 'the person who invited you'} to extend it; the same link will work again.</p>
+        {onward}
       </Card>
     );
   }
@@ -53,10 +61,12 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       <span className="font-medium capitalize">{inv.role}</span>. The invitation expires {formatDateTime(inv.expiresAt!)}.
     </p>
   );
+  const details = inv.details && <InvitationDetails details={inv.details} inviterName={inv.inviterName} targetKind={inv.targetKind!} />;
   if (!user) {
     return (
       <Card title="You’re invited">
         {summary}
+        {details}
         <p className="text-sm text-slate-600">Log in or sign up with {inv.email} to accept.</p>
         <div className="flex gap-2">
           <Link href={`/login?callbackUrl=${encodeURIComponent(here)}&email=${encodeURIComponent(inv.email!)}`} className={buttonClass('primary')}>Log in</Link>
@@ -79,6 +89,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   return (
     <Card title="You’re invited">
       {summary}
+      {details}
       <InvitationResponse token={token} />
     </Card>
   );
