@@ -42,6 +42,9 @@ function describe(action: string, d: Record<string, string | undefined>): string
     case 'grant.role_changed': return `changed ${who}’s role to ${d.role}`;
     case 'grant.expiry_changed': return d.expiresAt ? `set ${who}’s access to end ${formatDateTime(d.expiresAt)}` : `removed the end date of ${who}’s access`;
     case 'grant.removed': return `removed ${who}`;
+    case 'access.requested': return 'asked for access';
+    case 'access.approved': return `approved ${who}’s request for access as ${d.role}`;
+    case 'access.denied': return `declined ${who}’s request for access`;
     case 'grant.restored': return `undid removing ${who}`;
     case 'invitation.restored': return `undid revoking the invitation for ${who}`;
     case 'grant.left': return 'left the dataset';

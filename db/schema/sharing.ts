@@ -96,3 +96,25 @@ export const shareRequests = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.requestId] })],
 );
+
+/**
+ * "Request access": a signed-in user asks for a dataset they cannot open. One pending request per
+ * user and dataset; managers and the owner approve (with a role) or deny it.
+ */
+export const accessRequests = pgTable(
+  'access_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    datasetId: uuid('dataset_id').notNull().references(() => datasets.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    message: text('message').notNull().default(''),
+    status: text('status').notNull().default('pending'), // pending | approved | denied
+    decidedBy: uuid('decided_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('access_requests_pending_key').on(t.datasetId, t.userId).where(sql`status = 'pending'`),
+    index('access_requests_dataset_idx').on(t.datasetId, t.status),
+  ],
+);

@@ -25,6 +25,14 @@ export async function renderOutgoing(email: EmailMessage): Promise<OutgoingEmail
 
 function compose(email: EmailMessage): { subject: string; element: ReactElement } {
   if (isAccountEmail(email)) return composeAccount(email);
+  if (email.kind === 'notice') {
+    // Emails one can turn off say where: the Account page's notification settings.
+    const footer = email.settings ? `${email.footer} Notification settings: ${appLink('/account#notifications')}`.trim() : email.footer;
+    return {
+      subject: short(email.subject, 150),
+      element: createElement(AccountEmailTemplate, { preview: email.heading, heading: email.heading, lines: email.lines, action: email.action, href: appLink(email.link), footer }),
+    };
+  }
   const target = email.targetKind === 'team' ? `the team “${short(email.targetName)}”` : `“${short(email.targetName)}”`;
   switch (email.kind) {
     case 'invitation':

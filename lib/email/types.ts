@@ -35,7 +35,23 @@ export type AccountEmail = {
   link: string;
 };
 
-export type EmailMessage = InvitationEmail | InvitationAcceptedEmail | AccountEmail;
+/**
+ * A notice about sharing (an access request, its outcome, a reminder): a heading, a few lines and one
+ * action link; `settings` adds the "notification settings" link for the emails one can turn off.
+ */
+export type NoticeEmail = {
+  kind: 'notice';
+  subject: string;
+  heading: string;
+  lines: string[];
+  action: string;
+  /** A path or a full link under APP_URL. */
+  link: string;
+  footer: string;
+  settings?: boolean;
+};
+
+export type EmailMessage = InvitationEmail | InvitationAcceptedEmail | AccountEmail | NoticeEmail;
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
 
@@ -69,6 +85,16 @@ export const emailMessageSchema = z.discriminatedUnion('kind', [
     targetKind: target,
     targetName: name,
     link,
+  }),
+  z.object({
+    kind: z.literal('notice'),
+    subject: z.string().min(1).max(300),
+    heading: z.string().min(1).max(300),
+    lines: z.array(z.string().max(2000)).max(10),
+    action: z.string().min(1).max(100),
+    link,
+    footer: z.string().max(1000),
+    settings: z.boolean().optional(),
   }),
   z.object({ kind: z.literal('verify-email'), name, link }),
   z.object({ kind: z.literal('reset-password'), name, link }),

@@ -6,7 +6,8 @@ import { userAction } from '@/lib/action';
 import { changeGrantRole, leaveDataset, removeGrant, restoreGrant, setGrantExpiry, transferOwnership } from '@/lib/grants';
 import { manageInvitation, unrevokeInvitation } from '@/lib/invitations';
 import { shareDataset } from '@/lib/sharing';
-import { datasetRefSchema, endOfDayUtc, grantExpirySchema, grantRefSchema, grantRoleSchema, shareSchema } from '@/lib/validation/sharing';
+import { decideAccessRequest, requestAccess } from '@/lib/sharing-requests';
+import { datasetRefSchema, endOfDayUtc, grantRoleField, grantExpirySchema, grantRefSchema, grantRoleSchema, shareSchema } from '@/lib/validation/sharing';
 import { z } from 'zod';
 import { uuidField } from '@/lib/validation/common';
 
@@ -63,6 +64,21 @@ const invitationActionSchema = z.object({ datasetId: uuidField, invitationId: uu
 
 export const manageInvitationAction = userAction(invitationActionSchema, async (user, { datasetId, invitationId, action }) => {
   const out = await manageInvitation(user, invitationId, action);
+  refresh(datasetId);
+  return out;
+});
+
+// Any id at all: the answer never says whether the dataset exists.
+const requestAccessSchema = z.object({ datasetId: z.string().max(100), message: z.string().max(2000).default('') });
+
+export const requestAccessAction = userAction(requestAccessSchema, async (user, { datasetId, message }) => {
+  await requestAccess(user, datasetId, message);
+});
+
+const decideSchema = z.object({ datasetId: uuidField, requestId: uuidField, decision: z.enum(['approve', 'deny']), role: grantRoleField.default('viewer') });
+
+export const decideAccessRequestAction = userAction(decideSchema, async (user, { datasetId, requestId, decision, role }) => {
+  const out = await decideAccessRequest(user, datasetId, requestId, decision, role);
   refresh(datasetId);
   return out;
 });

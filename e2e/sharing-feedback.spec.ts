@@ -1,0 +1,129 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { createDataset } from './fixtures/datasets';
+import { signUp, uniqueEmail } from './fixtures/users';
+
+const toasts = (page: Page) => page.getByRole('region', { name: 'Notifications' });
+
+async function createTeam(page: Page, name: string) {
+  await page.goto('/teams');
+  await page.getByRole('button', { name: 'New team' }).click();
+  await page.getByRole('textbox', { name: 'Team name' }).fill(name);
+  await page.getByRole('button', { name: 'Create team' }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+}
+
+async function expectNoViolations(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const found = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+  expect(found, what).toEqual([]);
+}
+
+test('share with a team picked from the suggestions; role change, access until, remove and undo all answer', async ({ page }) => {
+  await signUp(page, 'Tess Toast');
+  const team = `vision-${Date.now()}`;
+  await createTeam(page, team);
+  const name = `Toasts ${Date.now()}`;
+  await createDataset(page, name);
+
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: `Share ${name}` });
+  const recipients = dialog.getByRole('textbox', { name: 'Recipients' });
+  await recipients.pressSequentially('visi');
+  await expect(dialog.getByRole('listbox', { name: 'Suggestions' }).getByRole('option', { name: new RegExp(team) })).toBeVisible();
+  await recipients.press('Enter');
+  await expect(dialog.getByRole('list', { name: 'Recipients added' }).getByRole('listitem')).toHaveText([new RegExp(team)]);
+  await dialog.getByRole('combobox', { name: 'Role' }).selectOption({ label: 'Editor' });
+  await expect(dialog.getByText('Editor: also upload and create folders, cannot delete.')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Send invitations' }).click();
+  await expect(dialog.getByText(`${team} — shared with team`)).toBeVisible();
+  await expect(toasts(page)).toContainText('Shared with 1 recipient.');
+  await expect(recipients).toBeFocused();
+  await page.keyboard.press('Escape');
+
+  const people = page.getByRole('region', { name: 'People with access' });
+  await people.getByRole('combobox', { name: `Role for ${team}` }).selectOption('viewer');
+  await expect(toasts(page)).toContainText(`${team} is now a viewer.`);
+
+  await people.getByRole('button', { name: `Access until for ${team}` }).click();
+  const until = page.getByRole('dialog', { name: `Access for ${team}` });
+  await until.getByLabel('Access until').fill('2099-01-31');
+  await until.getByRole('button', { name: 'Save' }).click();
+  await expect(toasts(page)).toContainText(`${team} has access until the end of 2099-01-31.`);
+  await expect(people.getByText(/access until .*2099/)).toBeVisible();
+
+  await people.getByRole('button', { name: `Remove ${team}` }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Remove', exact: true }).click();
+  await expect(people.getByRole('combobox', { name: `Role for ${team}` })).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'People with access' })).toBeFocused();
+  await toasts(page).getByRole('button', { name: 'Undo' }).click();
+  await expect(toasts(page)).toContainText(`${team} has access again.`);
+  // The same grant: role and end date as before.
+  await expect(people.getByRole('combobox', { name: `Role for ${team}` })).toHaveValue('viewer');
+  await expect(people.getByText(/access until .*2099/)).toBeVisible();
+});
+
+test('Extend shows the new expiry; Revoke confirms and can be undone with the same link', async ({ page }) => {
+  await signUp(page, 'Rex Revoke');
+  const name = `Revoke ${Date.now()}`;
+  await createDataset(page, name);
+  const invitee = uniqueEmail('ivy');
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: `Share ${name}` });
+  await dialog.getByRole('textbox', { name: 'Recipients' }).fill(invitee);
+  await dialog.getByRole('button', { name: 'Send invitations' }).click();
+  await expect(dialog.getByText(`${invitee} — invited`)).toBeVisible();
+  await page.keyboard.press('Escape');
+
+  const people = page.getByRole('region', { name: 'People with access' });
+  await people.getByRole('button', { name: `Extend invitation for ${invitee}` }).click();
+  await expect(toasts(page)).toContainText(`Extended the invitation for ${invitee}: it now expires`);
+
+  await people.getByRole('button', { name: `Revoke invitation for ${invitee}` }).click();
+  const confirm = page.getByRole('dialog', { name: `Revoke the invitation for ${invitee}?` });
+  await confirm.getByRole('button', { name: 'Revoke', exact: true }).click();
+  await expect(people.getByRole('button', { name: `Revoke invitation for ${invitee}` })).toHaveCount(0);
+  await toasts(page).getByRole('button', { name: 'Undo' }).click();
+  await expect(toasts(page)).toContainText(`The invitation for ${invitee} is pending again`);
+  await expect(people.getByRole('button', { name: `Revoke invitation for ${invitee}` })).toBeVisible();
+});
+
+test('recipients that need fixing stay, marked, after sending; the rest are cleared', async ({ page }) => {
+  await signUp(page, 'Chip Chooser');
+  const name = `Chips ${Date.now()}`;
+  await createDataset(page, name);
+  const good = uniqueEmail('good');
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: `Share ${name}` });
+  const recipients = dialog.getByRole('textbox', { name: 'Recipients' });
+  await recipients.fill(`ada.example.org, ${good}, vison`);
+  await recipients.press('Enter');
+  const chips = dialog.getByRole('list', { name: 'Recipients added' }).getByRole('listitem');
+  await expect(chips).toHaveCount(3);
+  await expect(chips.filter({ hasText: 'ada.example.org' })).toContainText('not a valid email (no @)');
+  await expect(chips.filter({ hasText: 'vison' })).toContainText('not an email address or one of your teams');
+  await dialog.getByRole('button', { name: 'Send invitations' }).click();
+  await expect(dialog.getByText(`${good} — invited`)).toBeVisible();
+  await expect(dialog.getByText('vison — not an email address or one of your teams')).toBeVisible();
+  await expect(chips).toHaveCount(2);
+  await expect(chips.filter({ hasText: good })).toHaveCount(0);
+  await expect(recipients).toBeFocused();
+  await expect(toasts(page)).toContainText('Shared with 1 recipient; 2 need attention.');
+});
+
+test('dark mode follows the system setting and keeps axe quiet', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await signUp(page, 'Dana Dark');
+  const name = `Dark ${Date.now()}`;
+  const url = await createDataset(page, name, 'In the dark.');
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(bg).not.toMatch(/rgb\(248, 250, 252\)|oklch\(0\.98/); // not the light slate-50
+  for (const path of ['/datasets', url, '/invitations', '/teams', '/account']) {
+    await page.goto(path);
+    await expectNoViolations(page, `${path} (dark)`);
+  }
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  await page.getByRole('dialog').getByRole('textbox', { name: 'Recipients' }).pressSequentially('x.example.org,');
+  await expectNoViolations(page, 'share dialog (dark)');
+});
