@@ -3,6 +3,7 @@ import { loadAuthSecret } from '@/lib/auth/secret';
 import { startEmailWorker, stopEmailWorker } from '@/lib/email/worker';
 import { markShuttingDown } from '@/lib/health';
 import { pruneHistory } from '@/lib/file-history';
+import { sweepSharingNotices } from '@/lib/sharing-notices';
 import { sweepStorage } from '@/lib/storage/sweep';
 
 const SWEEP_EVERY_MS = 6 * 3600 * 1000;
@@ -14,6 +15,15 @@ function startStorageSweep(): void {
   const run = () => void pruneHistory().catch(failed('pruning versions and trash')).then(() => sweepStorage().catch(failed('storage sweep')));
   run();
   setInterval(run, SWEEP_EVERY_MS).unref();
+}
+
+const NOTICES_EVERY_MS = 10 * 60 * 1000;
+
+// Sharing reminders (invitations about to expire or expired, access about to end): every 10 minutes.
+function startNoticeSweep(): void {
+  const run = () => void sweepSharingNotices().catch((err) => console.error('Trove: reminder sweep failed:', err instanceof Error ? err.message : err));
+  setTimeout(run, 30_000).unref();
+  setInterval(run, NOTICES_EVERY_MS).unref();
 }
 
 let started = false;
@@ -31,6 +41,7 @@ export async function startServer(): Promise<void> {
   }
   startEmailWorker();
   startStorageSweep();
+  startNoticeSweep();
   const stop = (signal: string) => {
     console.log(`Trove: ${signal} received: finishing requests, then closing.`);
     markShuttingDown(); // /api/health/ready answers 503 from now on

@@ -7,6 +7,8 @@ import { authorizeDataset, grantableRoles, type GrantRole } from '@/lib/access';
 import { logActivity } from '@/lib/activity';
 import { AppError } from '@/lib/errors';
 import { inviteEmails, type RecipientResult } from '@/lib/invitations';
+import { kickEmailWorker } from '@/lib/email';
+import { notifyTeamShare } from '@/lib/sharing-notices';
 import { findTeamForSharer } from '@/lib/teams';
 import type { SessionUser } from '@/lib/users';
 import { emailField } from '@/lib/validation/common';
@@ -64,7 +66,7 @@ export async function shareDataset(
   }
   // Emails first: they reserve the hourly budget, and past it nothing at all is done.
   for (const res of await inviteEmails(user, { kind: 'dataset', id: datasetId }, emails, input.role, input.message, { accessUntil })) results.set(res.recipient, res);
-  for (const name of teamNames) results.set(name, await shareWithTeam(user.id, datasetId, name, input.role, accessUntil));
+  for (const name of teamNames) results.set(name, await shareWithTeam(user, datasetId, name, input.role, accessUntil));
   const out = recipients.map((r): RecipientResult => results.get(r) ?? { recipient: r, status: 'not a valid email' });
   if (input.requestId) {
     // Links carry tokens, which are only ever stored hashed: a replayed result has none.
@@ -74,9 +76,10 @@ export async function shareDataset(
   return out;
 }
 
-async function shareWithTeam(userId: string, datasetId: string, name: string, role: GrantRole, expiresAt: Date | null): Promise<RecipientResult> {
+async function shareWithTeam(user: SessionUser, datasetId: string, name: string, role: GrantRole, expiresAt: Date | null): Promise<RecipientResult> {
+  const userId = user.id;
   const db = await getDb();
-  return db.transaction(async (tx) => {
+  const out = await db.transaction(async (tx): Promise<RecipientResult & { told?: number }> => {
     const { dataset } = await authorizeDataset(tx, userId, datasetId, 'access.manage');
     const team = await findTeamForSharer(tx, userId, name);
     // Not a team: an address missing its "@" is told so, anything else that it is neither.
@@ -90,8 +93,11 @@ async function shareWithTeam(userId: string, datasetId: string, name: string, ro
     if (inserted.length === 0) return { recipient: team.name, status: 'already has access' };
     await logActivity(tx, userId, { datasetId }, 'grant.created', { team: team.name, role });
     await logActivity(tx, userId, { teamId: team.id }, 'team.dataset_shared', { dataset: dataset.name, role });
-    return { recipient: team.name, status: 'shared with team' };
+    const told = await notifyTeamShare(tx, user, team.id, { id: datasetId, name: dataset.name }, role);
+    return { recipient: team.name, status: 'shared with team', told };
   });
+  if (out.told) kickEmailWorker();
+  return { recipient: out.recipient, status: out.status };
 }
 
 export type ShareSuggestions = { teams: string[]; people: { email: string; name: string }[] };

@@ -118,3 +118,25 @@ export const accessRequests = pgTable(
     index('access_requests_dataset_idx').on(t.datasetId, t.status),
   ],
 );
+
+/** Reminders and notices already sent (each once): what, about which row, for which deadline. */
+export const sharingNotices = pgTable(
+  'sharing_notices',
+  {
+    kind: text('kind').notNull(), // invitation-expiring | invitation-expired | access-ending
+    subjectId: uuid('subject_id').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.subjectId, t.dueAt] })],
+);
+
+/** Optional emails a user turned off (`team-shares`: a dataset shared with one of their teams). */
+export const notificationOptOuts = pgTable(
+  'notification_opt_outs',
+  {
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.kind] })],
+);

@@ -8,6 +8,8 @@ import { endOtherSessions } from '@/lib/auth/sessions';
 import { config } from '@/lib/config';
 import { createAccessKey, revokeAccessKey } from '@/lib/s3/keys';
 import { renameUser } from '@/lib/users';
+import { setNotificationSetting } from '@/lib/sharing-notices';
+import { z } from 'zod';
 import { createAccessKeySchema, revokeAccessKeySchema } from '@/lib/validation/access-keys';
 import { changePasswordSchema, noInputSchema, renameUserSchema } from '@/lib/validation/auth';
 
@@ -45,5 +47,10 @@ export const createAccessKeyAction = userAction(createAccessKeySchema, async (us
 
 export const revokeAccessKeyAction = userAction(revokeAccessKeySchema, async (user, { keyId }) => {
   await revokeAccessKey(user.id, keyId);
+  revalidatePath('/account');
+});
+
+export const setNotificationAction = userAction(z.object({ kind: z.enum(['team-shares']), on: z.boolean() }), async (user, { kind, on }) => {
+  await setNotificationSetting(user.id, kind, on);
   revalidatePath('/account');
 });

@@ -4,6 +4,8 @@ import { AccessKeys } from '@/components/account/access-keys';
 import { NameForm } from '@/components/account/name-form';
 import { ResendVerificationButton } from '@/components/account/resend-verification-button';
 import { SessionList } from '@/components/account/session-list';
+import { NotificationSettings } from '@/components/account/notification-settings';
+import { getNotificationSettings } from '@/lib/sharing-notices';
 import { ChangePasswordForm } from '@/components/auth/change-password-form';
 import { requireUser } from '@/lib/auth/session';
 import { listUserSessions } from '@/lib/auth/sessions';
@@ -74,6 +76,9 @@ export default async function AccountPage() {
             )}
           </div>
         )}
+      </Section>
+      <Section id="notifications" title="Notifications">
+        <NotificationSettings teamShares={(await getNotificationSettings(user.id)).teamShares} />
       </Section>
       <Section id="password" title="Change password">
         <ChangePasswordForm />
