@@ -127,3 +127,37 @@ test('dark mode follows the system setting and keeps axe quiet', async ({ page }
   await page.getByRole('dialog').getByRole('textbox', { name: 'Recipients' }).pressSequentially('x.example.org,');
   await expectNoViolations(page, 'share dialog (dark)');
 });
+
+test('request access: the same 404 page for a hidden and a missing dataset; the owner approves with a role', async ({ page, browser }) => {
+  await signUp(page, 'Olga Owner');
+  const name = `Requested ${Date.now()}`;
+  const url = await createDataset(page, name);
+
+  const ctx = await browser.newContext();
+  const other = await ctx.newPage();
+  const asker = await signUp(other, 'Rob Requester');
+  const missing = await other.goto('/datasets/00000000-0000-4000-8000-000000000000');
+  expect(missing?.status()).toBe(404);
+  await expect(other.getByRole('heading', { name: 'You need access' })).toBeVisible();
+  const missingText = await other.getByRole('main').innerText();
+  const hidden = await other.goto(url);
+  expect(hidden?.status()).toBe(404);
+  expect(await other.getByRole('main').innerText()).toBe(missingText);
+  await expectNoViolations(other, 'request access');
+  await other.getByRole('textbox', { name: 'Message (optional)' }).fill('For the Q3 benchmark, please.');
+  await other.getByRole('button', { name: 'Request access' }).click();
+  await expect(other.getByRole('status').filter({ hasText: 'Request sent.' })).toBeFocused();
+
+  await page.reload();
+  const people = page.getByRole('region', { name: 'People with access' });
+  await expect(people.getByText('For the Q3 benchmark, please.')).toBeVisible();
+  await people.getByRole('combobox', { name: `Role for request from ${asker.email}` }).selectOption('editor');
+  await people.getByRole('button', { name: `Approve request from ${asker.email}` }).click();
+  await expect(toasts(page)).toContainText(`${asker.email} now has access as Editor.`);
+  await expect(people.getByRole('combobox', { name: `Role for ${asker.email}` })).toHaveValue('editor');
+
+  await other.goto(url);
+  await expect(other.getByRole('heading', { level: 1, name })).toBeVisible();
+  await expect(other.getByText(/Your role:\s*editor/i)).toBeVisible();
+  await ctx.close();
+});

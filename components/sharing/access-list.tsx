@@ -39,7 +39,8 @@ type Props = {
 };
 
 function focusPeopleHeading() {
-  document.getElementById(PEOPLE_HEADING_ID)?.focus();
+  // After the confirming dialog has closed (closing hands focus back to the removed row's button).
+  setTimeout(() => document.getElementById(PEOPLE_HEADING_ID)?.focus(), 50);
 }
 
 const failureText = (r: { formError?: string; fieldErrors?: Record<string, string> }) => r.formError ?? Object.values(r.fieldErrors ?? {})[0] ?? 'That did not work.';

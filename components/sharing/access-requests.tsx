@@ -23,7 +23,7 @@ export function AccessRequests({ datasetId, requests, roles }: { datasetId: stri
       if (!res.ok) toast.show(res.formError ?? Object.values(res.fieldErrors ?? {})[0] ?? 'That did not work.', { tone: 'error' });
       else {
         toast.show(decision === 'approve' ? `${r.email} now has access as ${LABELS[role]}.` : `Declined ${r.email}’s request.`);
-        document.getElementById(PEOPLE_HEADING_ID)?.focus();
+        setTimeout(() => document.getElementById(PEOPLE_HEADING_ID)?.focus(), 50);
       }
     });
   return (
