@@ -4,6 +4,7 @@ import { InviteLink } from '@/components/sharing/invite-link';
 import { useId, useState } from 'react';
 import { inviteToTeamAction } from '@/app/(app)/teams/[teamId]/actions';
 import { Button } from '@/components/ui/button';
+import { useToast } from '@/components/ui/toast';
 import { useActionForm } from '@/components/ui/use-action-form';
 import { FormMessage, TextAreaField } from '@/components/ui/field';
 import { inviteToTeamSchema, MAX_RECIPIENTS, TEAM_ROLE_LABELS, type InviteToTeamInput } from '@/lib/validation/teams';
@@ -14,6 +15,7 @@ type Result = { recipient: string; status: string; link?: string };
 /** Owners and admins invite people by email; one result line per recipient, with the link when email is off. */
 export function InviteForm({ teamId, offerableRoles }: { teamId: string; offerableRoles: Role[] }) {
   const roleId = useId();
+  const toast = useToast();
   const [results, setResults] = useState<Result[]>([]);
   const { form, errors, onSubmit, message, pending } = useActionForm<InviteToTeamInput, Result[]>(
     inviteToTeamSchema,
@@ -22,6 +24,8 @@ export function InviteForm({ teamId, offerableRoles }: { teamId: string; offerab
     {
       onSuccess: (data, values) => {
         setResults(data);
+        const ok = data.filter((r) => r.status === 'invited' || r.status.startsWith('already invited')).length;
+        toast.show(ok ? `Invited ${ok} ${ok === 1 ? 'person' : 'people'}${data.length > ok ? `; ${data.length - ok} need${data.length - ok === 1 ? 's' : ''} attention` : ''}.` : 'Nobody was invited: see the results.', { tone: ok ? 'success' : 'error' });
         form.reset({ teamId, recipients: '', role: values.role });
       },
     },
