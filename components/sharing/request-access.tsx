@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { useId, useRef, useState, useTransition } from 'react';
+import { useEffect, useId, useRef, useState, useTransition } from 'react';
 import { requestAccessAction } from '@/app/(app)/datasets/[datasetId]/sharing-actions';
 import { Button } from '@/components/ui/button';
 import { FormMessage } from '@/components/ui/field';
@@ -21,6 +21,10 @@ export function RequestAccess() {
   const [sent, setSent] = useState(false);
   const [pending, startTransition] = useTransition();
   const doneRef = useRef<HTMLParagraphElement>(null);
+  // The form is gone once sent: focus moves to what replaced it.
+  useEffect(() => {
+    if (sent) doneRef.current?.focus();
+  }, [sent]);
   return (
     <div className="mx-auto max-w-md space-y-4 px-4 py-16">
       <h1 className="text-2xl font-semibold">You need access</h1>
@@ -45,7 +49,6 @@ export function RequestAccess() {
               }
               setSent(true);
               toast.show('Access requested.');
-              requestAnimationFrame(() => doneRef.current?.focus());
             });
           }}
         >

@@ -77,7 +77,7 @@ export default async function AccountPage() {
           </div>
         )}
       </Section>
-      <Section id="notifications" title="Notifications">
+      <Section id="notifications" title="Email notifications">
         <NotificationSettings teamShares={(await getNotificationSettings(user.id)).teamShares} />
       </Section>
       <Section id="password" title="Change password">
