@@ -1,1 +1,0 @@
-ALTER TABLE "invitations" ADD COLUMN "access_until" timestamp with time zone;
