@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { activityEvents, datasetGrants, invitations, teamMembers } from '@/db/schema';
 import { getDatasetAccess } from '@/lib/access';
@@ -9,6 +9,11 @@ import { listShareSuggestions, shareDataset, teamRoleSources } from '@/lib/shari
 import { createTeam } from '@/lib/teams';
 import { grantAccess, makeDataset, makeUser } from '@/lib/testing/factories';
 import { classifyRecipient, looksLikeEmail } from '@/lib/validation/sharing';
+
+// Opening a fresh PGlite (migrations included) can take longer than one test's budget on a busy machine.
+beforeAll(async () => {
+  await getDb();
+});
 
 beforeEach(() => {
   delete process.env.RESEND_API_KEY; // links come back to the inviter

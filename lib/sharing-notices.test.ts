@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { emailOutbox, invitations, teamMembers } from '@/db/schema';
 import { withFakeResend } from '@/lib/email/test-helpers';
@@ -7,6 +7,11 @@ import { shareDataset } from '@/lib/sharing';
 import { createTeam } from '@/lib/teams';
 import { grantAccess, makeDataset, makeUser } from '@/lib/testing/factories';
 import { getNotificationSettings, setNotificationSetting, sweepSharingNotices } from './sharing-notices';
+
+// Opening a fresh PGlite (migrations included) can take longer than one test's budget on a busy machine.
+beforeAll(async () => {
+  await getDb();
+});
 
 withFakeResend();
 
@@ -44,7 +49,7 @@ describe('reminders', () => {
     const toOwner = (await noticesTo(owner.email)).filter((m) => m.rendered?.subject.includes('expired'));
     expect(toOwner).toHaveLength(1);
     expect(toOwner[0].rendered?.text).toContain(`/datasets/${ds.id}#people`);
-  }, 90_000); // the first test of a file also migrates a fresh PGlite
+  });
 });
 
 describe('team share notices', () => {

@@ -1,11 +1,16 @@
 import { and, eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { accessRequests, emailOutbox } from '@/db/schema';
 import { getDatasetAccess } from '@/lib/access';
 import { withFakeResend } from '@/lib/email/test-helpers';
 import { grantAccess, makeDataset, makeUser } from '@/lib/testing/factories';
 import { ACCESS_REQUESTS_PER_HOUR, decideAccessRequest, listAccessRequests, requestAccess } from './sharing-requests';
+
+// Opening a fresh PGlite (migrations included) can take longer than one test's budget on a busy machine.
+beforeAll(async () => {
+  await getDb();
+});
 
 withFakeResend();
 
