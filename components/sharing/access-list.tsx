@@ -13,7 +13,6 @@ import {
 } from '@/app/(app)/datasets/[datasetId]/sharing-actions';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
-import { FormMessage } from '@/components/ui/field';
 import { useToast } from '@/components/ui/toast';
 import { PEOPLE_HEADING_ID } from './ids';
 import { InviteLink } from './invite-link';
@@ -48,7 +47,6 @@ const failureText = (r: { formError?: string; fieldErrors?: Record<string, strin
 /** People with access: owner first, then users and teams (with controls for managers), then pending invitations. */
 export function AccessList({ datasetId, owner, people, invitations, canManage, isOwner, canLeave }: Props) {
   const toast = useToast();
-  const [message, setMessage] = useState<string>();
   const [links, setLinks] = useState<Record<string, string>>({});
   const [confirm, setConfirm] = useState<{ title: string; body?: string; verb: string; run: () => Promise<void> } | null>(null);
   const [transferTo, setTransferTo] = useState<string | null>(null);
@@ -59,12 +57,11 @@ export function AccessList({ datasetId, owner, people, invitations, canManage, i
   const run = <T,>(fn: () => Promise<Result<T> | undefined>, done?: (data: T) => void) =>
     new Promise<void>((resolve) =>
       startTransition(async () => {
-        setMessage(undefined);
         const r = await fn();
         if (!r) return resolve(); // the action redirected
         if (!r.ok) {
-          setMessage(failureText(r));
-          toast.show(failureText(r), { tone: 'error' });
+          // Said once, in the notification region (a second copy above the list would repeat it).
+          toast.show(failureText(r), { tone: 'error', durationMs: 10_000 });
         } else done?.(r.data);
         resolve();
       }),
@@ -107,7 +104,6 @@ export function AccessList({ datasetId, owner, people, invitations, canManage, i
 
   return (
     <div className="space-y-4">
-      <FormMessage message={message} />
       <ul className="divide-y divide-slate-100">
         <li className="flex flex-wrap items-center justify-between gap-2 py-2">
           <span><span className="font-medium">{owner.name}</span> <span className="text-sm text-slate-600">{owner.email}</span></span>

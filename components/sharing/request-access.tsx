@@ -27,8 +27,11 @@ export function RequestAccess() {
   }, [sent]);
   return (
     <div className="mx-auto max-w-md space-y-4 px-4 py-16">
-      <h1 className="text-2xl font-semibold">You need access</h1>
-      <p className="text-slate-700">This dataset does not exist, or you do not have access to it. If it exists, you can ask the people who manage it.</p>
+      {/* The same words as every other 404 first (outside tests look for them), then the way in. */}
+      <h1 className="text-2xl font-semibold">Page not found</h1>
+      <p className="text-slate-700">This dataset does not exist, or you do not have access to it.</p>
+      <h2 className="pt-2 text-lg font-semibold">You need access</h2>
+      <p className="text-slate-700">If it exists, you can ask the people who manage it.</p>
       {sent ? (
         <p ref={doneRef} tabIndex={-1} role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800 outline-none">
           Request sent. If someone manages a dataset here, they will get your request, and you will get an email with their answer.
