@@ -86,7 +86,8 @@ export const RecipientsInput = forwardRef<HTMLInputElement, Props>(function Reci
   const describedBy = [hintId, error ? errorId : null].filter(Boolean).join(' ');
 
   return (
-    <div>
+    // The suggestions overlay what follows (absolute): showing and hiding them never moves the buttons below.
+    <div className="relative">
       <label htmlFor={inputId} className="block text-sm font-medium text-slate-700">Recipients</label>
       <div className={`mt-1 flex flex-wrap items-center gap-1 rounded-md border bg-white px-2 py-1.5 focus-within:ring-2 focus-within:ring-indigo-500 ${error || invalid.length ? 'border-red-600' : 'border-slate-300'}`}>
         {chips.length > 0 && (
@@ -171,7 +172,7 @@ export const RecipientsInput = forwardRef<HTMLInputElement, Props>(function Reci
         />
       </div>
       {showList && (
-        <ul id={listId} role="listbox" aria-label="Suggestions" className="mt-1 max-h-56 overflow-auto rounded-md border border-slate-200 bg-white py-1 text-sm shadow-lg">
+        <ul id={listId} role="listbox" aria-label="Suggestions" className="absolute inset-x-0 z-10 mt-1 max-h-56 overflow-auto rounded-md border border-slate-200 bg-white py-1 text-sm shadow-lg">
           {options.map((o) => (
             <li
               key={o.id}
