@@ -1,41 +1,29 @@
 import crypto from 'node:crypto';
+import { Crc32, Crc32c, Crc64Nvme } from '@aws-sdk/checksums/crc';
 
-/** Running checksums for S3's trailing x-amz-checksum-* headers (base64 of the big-endian digest). */
-export type Checksum = { update: (data: Uint8Array) => void; digest: () => string };
+/**
+ * Running checksums for S3's trailing x-amz-checksum-* headers (base64 of the big-endian digest).
+ * The CRCs are AWS's own implementations (@aws-sdk/checksums, what the SDKs compute when they send
+ * them), so what we verify is exactly what the clients sign.
+ */
+export type Checksum = { update: (data: Uint8Array) => void; digest: () => Promise<string> };
 
-const CRC32_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(): Checksum {
-  let crc = 0xffffffff;
-  return {
-    update(data) {
-      for (let i = 0; i < data.length; i++) crc = CRC32_TABLE[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
-    },
-    digest() {
-      const out = Buffer.alloc(4);
-      out.writeUInt32BE((crc ^ 0xffffffff) >>> 0);
-      return out.toString('base64');
-    },
-  };
+type Crc = { update: (data: Uint8Array) => void; digest: () => Promise<Uint8Array> };
+function crc(impl: Crc): Checksum {
+  return { update: (data) => impl.update(data), digest: async () => Buffer.from(await impl.digest()).toString('base64') };
 }
 
 function hashed(algorithm: 'sha1' | 'sha256'): Checksum {
   const h = crypto.createHash(algorithm);
-  return { update: (data) => h.update(data), digest: () => h.digest('base64') };
+  return { update: (data) => h.update(data), digest: async () => h.digest('base64') };
 }
 
-/** The checksum for a trailer name ("x-amz-checksum-crc32"…), or null for ones not verified here (crc32c, crc64nvme). */
+/** The checksum for a trailer name ("x-amz-checksum-crc32"…), or null for a name S3 does not define. */
 export function checksumFor(trailer: string | null | undefined): Checksum | null {
   switch (trailer?.trim().toLowerCase()) {
-    case 'x-amz-checksum-crc32': return crc32();
+    case 'x-amz-checksum-crc32': return crc(new Crc32());
+    case 'x-amz-checksum-crc32c': return crc(new Crc32c());
+    case 'x-amz-checksum-crc64nvme': return crc(new Crc64Nvme());
     case 'x-amz-checksum-sha1': return hashed('sha1');
     case 'x-amz-checksum-sha256': return hashed('sha256');
     default: return null;

@@ -52,6 +52,11 @@ describe('aws-chunked decoding', () => {
     expect((await run(`x-amz-checksum-sha256:${sha}\r\n\r\n`, 'x-amz-checksum-sha256')).toString()).toBe('123456789');
     await expect(run('x-amz-checksum-crc32:AAAAAA==\r\n\r\n')).rejects.toMatchObject({ code: 'BadDigest' });
     await expect(run('\r\n')).rejects.toMatchObject({ code: 'IncompleteBody' });
-    expect((await run('x-amz-checksum-crc32c:anything\r\n\r\n', 'x-amz-checksum-crc32c')).toString()).toBe('123456789');
+    // The standard check values of "123456789": CRC32C 0xE3069283, CRC64NVME 0xAE8B14860A799888.
+    expect((await run('x-amz-checksum-crc32c:4waSgw==\r\n\r\n', 'x-amz-checksum-crc32c')).toString()).toBe('123456789');
+    expect((await run('x-amz-checksum-crc64nvme:rosUhgp5mIg=\r\n\r\n', 'x-amz-checksum-crc64nvme')).toString()).toBe('123456789');
+    await expect(run('x-amz-checksum-crc32c:AAAAAA==\r\n\r\n', 'x-amz-checksum-crc32c')).rejects.toMatchObject({ code: 'BadDigest' });
+    await expect(run('x-amz-checksum-crc64nvme:AAAAAAAAAAA=\r\n\r\n', 'x-amz-checksum-crc64nvme')).rejects.toMatchObject({ code: 'BadDigest' });
+    await expect(run('x-amz-checksum-md5:AAAA\r\n\r\n', 'x-amz-checksum-md5')).rejects.toMatchObject({ code: 'InvalidRequest' });
   });
 });

@@ -7,8 +7,8 @@ import type { ChunkVerifier } from './sigv4';
  * Decodes an aws-chunked body ("<hex size>[;chunk-signature=<sig>]\r\n<data>\r\n … 0…\r\n[trailers]\r\n"),
  * streaming: data is passed on as it arrives, never a whole chunk held. With `verifyChunk`, each
  * chunk's signature is checked when it ends; a bad one throws, so the caller's upload is discarded.
- * With `trailer` (the x-amz-trailer header), the trailing CRC32 / SHA-1 / SHA-256 checksum is
- * verified the same way (BadDigest); CRC32C and CRC64NVME trailers are read but not verified.
+ * With `trailer` (the x-amz-trailer header), the trailing CRC32 / CRC32C / CRC64NVME / SHA-1 / SHA-256
+ * checksum is verified the same way (BadDigest); any other trailer name is refused before a byte is read.
  */
 export async function* decodeAwsChunked(source: AsyncIterable<Uint8Array>, verifyChunk?: ChunkVerifier, decodedLength?: number, trailer?: string | null): AsyncGenerator<Uint8Array> {
   const bad = (msg: string) => new S3Error('IncompleteBody', 400, `The aws-chunked body is malformed: ${msg}.`);
@@ -19,6 +19,7 @@ export async function* decodeAwsChunked(source: AsyncIterable<Uint8Array>, verif
   let total = 0;
   let done = false;
   const checksum = checksumFor(trailer);
+  if (trailer && trailer.trim() !== '' && !checksum) throw new S3Error('InvalidRequest', 400, `The trailer "${trailer.trim().slice(0, 64)}" is not a checksum S3 defines.`);
   const finishChunk = () => {
     if (verifyChunk && !verifyChunk(hash!.digest('hex'), signature)) {
       throw new S3Error('SignatureDoesNotMatch', 403, 'A chunk signature does not match.');
@@ -91,7 +92,7 @@ export async function* decodeAwsChunked(source: AsyncIterable<Uint8Array>, verif
     const name = trailer!.trim().toLowerCase();
     const line = rest.toString('latin1').split('\r\n').find((l) => l.toLowerCase().startsWith(`${name}:`));
     if (!line) throw bad(`the announced trailer ${name} is missing`);
-    if (line.slice(name.length + 1).trim() !== checksum.digest()) {
+    if (line.slice(name.length + 1).trim() !== (await checksum.digest())) {
       throw new S3Error('BadDigest', 400, `The ${name.slice('x-amz-checksum-'.length).toUpperCase()} checksum you specified did not match what we received.`);
     }
   }

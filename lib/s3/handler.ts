@@ -5,7 +5,7 @@ import { AppError } from '@/lib/errors';
 import { authenticate, bucketAccess, type Principal } from './auth';
 import { listBucketsXml, listObjectsXml } from './buckets';
 import { accessDenied, invalidArgument, notImplemented, S3Error } from './errors';
-import { abortUpload, completeUpload, createUpload, listParts, uploadPart, uploadPartCopy } from './multipart';
+import { abortUpload, completeUpload, createUpload, listParts, listUploads, uploadPart, uploadPartCopy } from './multipart';
 import { copyObject, deleteObject, getObject, getObjectTagging, putObject } from './objects';
 import { doc, el, texts } from './xml';
 
@@ -180,7 +180,7 @@ async function bucketOp(request: Request, q: URLSearchParams, bucket: string, p:
   if (m === 'GET') {
     if (q.has('location')) return xml(200, doc('LocationConstraint', ''), id);
     if (q.has('versioning')) return xml(200, doc('VersioningConfiguration', ''), id);
-    if (q.has('uploads')) return xml(200, doc('ListMultipartUploadsResult', el('Bucket', bucket) + el('IsTruncated', false)), id);
+    if (q.has('uploads')) return xml(200, await listUploads(p, bucket, q), id);
     return xml(200, await listObjectsXml(p, bucket, q), id);
   }
   if (m === 'POST' && q.has('delete')) return xml(200, await deleteObjects(request, p, bucket), id);

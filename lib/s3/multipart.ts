@@ -158,3 +158,54 @@ async function dropUpload(uploadId: string): Promise<void> {
   await db.delete(s3Uploads).where(eq(s3Uploads.id, uploadId));
   await deleteBlobs(gone.map((g) => g.key));
 }
+
+/**
+ * ListMultipartUploads: the key's user's unfinished uploads in this bucket (the ones this user can
+ * continue, list the parts of, or abort), by key then upload id; prefix, delimiter "/", key-marker,
+ * upload-id-marker and max-uploads as in S3.
+ */
+export async function listUploads(p: Principal, bucket: string, q: URLSearchParams): Promise<string> {
+  await bucketAccess(p, bucket);
+  await authorizeDataset(await getDb(), p.userId, bucket, 'dataset.view');
+  const prefix = q.get('prefix') ?? '';
+  const delimiter = q.get('delimiter') ?? '';
+  if (delimiter !== '' && delimiter !== '/') throw new S3Error('NotImplemented', 501, 'A delimiter other than "/" is not supported by Trove.');
+  const keyMarker = q.get('key-marker') ?? '';
+  const idMarker = keyMarker ? (q.get('upload-id-marker') ?? '') : '';
+  const rawMax = q.get('max-uploads');
+  if (rawMax !== null && !/^\d{1,9}$/.test(rawMax)) throw invalidArgument('max-uploads must be a non-negative integer.');
+  const maxUploads = Math.min(rawMax === null ? 1000 : Number(rawMax), 1000);
+  const db = await getDb();
+  const rows = await db
+    .select({ id: s3Uploads.id, path: s3Uploads.path, createdAt: s3Uploads.createdAt })
+    .from(s3Uploads)
+    .where(and(eq(s3Uploads.datasetId, bucket), eq(s3Uploads.userId, p.userId), sql`starts_with(${s3Uploads.path}, ${prefix}::text)`))
+    .orderBy(sql`${s3Uploads.path} collate "C"`, asc(s3Uploads.id))
+    .limit(MAX_LISTED_UPLOADS);
+  const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+  const after = rows.filter((r) => !keyMarker || byteOrder(r.path, keyMarker) > 0 || (idMarker !== '' && r.path === keyMarker && r.id > idMarker));
+  const uploads: string[] = [];
+  const prefixes: string[] = [];
+  let truncated = false;
+  let last: { key: string; id: string } | null = null;
+  for (const r of after) {
+    const cut = delimiter ? r.path.indexOf(delimiter, prefix.length) : -1;
+    const common = cut >= 0 ? r.path.slice(0, cut + 1) : null;
+    if (common && prefixes.at(-1) === common) continue;
+    if (uploads.length + prefixes.length === maxUploads) {
+      truncated = true;
+      break;
+    }
+    if (common) {
+      prefixes.push(common);
+      last = { key: common, id: '' };
+    } else {
+      uploads.push(`<Upload>${el('Key', r.path)}${el('UploadId', r.id)}<Initiator>${el('ID', p.userId)}</Initiator><Owner>${el('ID', p.userId)}</Owner><StorageClass>STANDARD</StorageClass>${el('Initiated', r.createdAt.toISOString())}</Upload>`);
+      last = { key: r.path, id: r.id };
+    }
+  }
+  const paging = el('KeyMarker', keyMarker) + el('UploadIdMarker', idMarker) + (truncated && last ? el('NextKeyMarker', last.key) + el('NextUploadIdMarker', last.id) : '');
+  const head = el('Bucket', bucket) + paging + el('Prefix', prefix) + (delimiter ? el('Delimiter', delimiter) : '') + el('MaxUploads', maxUploads) + el('IsTruncated', truncated);
+  return doc('ListMultipartUploadsResult', head + uploads.join('') + prefixes.map((c) => `<CommonPrefixes>${el('Prefix', c)}</CommonPrefixes>`).join(''));
+}
+const MAX_LISTED_UPLOADS = 100_000;

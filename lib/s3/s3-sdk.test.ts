@@ -1,5 +1,5 @@
 import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, ListPartsCommand, UploadPartCommand, UploadPartCopyCommand,
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, ListMultipartUploadsCommand, ListPartsCommand, UploadPartCommand, UploadPartCopyCommand,
   GetObjectAclCommand, GetObjectTaggingCommand, PutObjectTaggingCommand,
   CopyObjectCommand, CreateBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetBucketLocationCommand, GetObjectCommand,
   HeadBucketCommand, HeadObjectCommand, ListBucketsCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client,
@@ -207,5 +207,56 @@ describe('S3 endpoint with @aws-sdk/client-s3', () => {
     await grantAccess(ds.id, viewer.id, 'viewer');
     expect(await errorOf((await clientFor(viewer.id)).s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'v.bin' })))).toBe('AccessDenied');
     expect(await errorOf((await clientFor(owner.id, { readOnly: true })).s3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'r.bin' })))).toBe('AccessDenied');
+  });
+
+  it('lists the key user\'s unfinished multipart uploads, with prefix, delimiter and paging', async () => {
+    const owner = await makeUser('Owner');
+    const ds = await makeDataset(owner.id);
+    const Bucket = ds.id;
+    const { s3 } = await clientFor(owner.id);
+    expect((await s3.send(new ListMultipartUploadsCommand({ Bucket }))).Uploads ?? []).toEqual([]);
+    const ids: Record<string, string> = {};
+    for (const Key of ['a/one.bin', 'a/two.bin', 'b.bin', 'a/one.bin#2']) ids[Key] = (await s3.send(new CreateMultipartUploadCommand({ Bucket, Key: Key.replace('#2', '') }))).UploadId!;
+    const all = await s3.send(new ListMultipartUploadsCommand({ Bucket }));
+    expect(all.Uploads?.map((u) => u.Key)).toEqual(['a/one.bin', 'a/one.bin', 'a/two.bin', 'b.bin']);
+    expect(new Set(all.Uploads?.map((u) => u.UploadId))).toEqual(new Set(Object.values(ids)));
+    expect(all.IsTruncated).toBe(false);
+
+    const folders = await s3.send(new ListMultipartUploadsCommand({ Bucket, Delimiter: '/' }));
+    expect([folders.CommonPrefixes?.map((c) => c.Prefix), folders.Uploads?.map((u) => u.Key)]).toEqual([['a/'], ['b.bin']]);
+    expect((await s3.send(new ListMultipartUploadsCommand({ Bucket, Prefix: 'a/t' }))).Uploads?.map((u) => u.Key)).toEqual(['a/two.bin']);
+
+    // Paging two at a time walks every upload once.
+    const seen: string[] = [];
+    let page = await s3.send(new ListMultipartUploadsCommand({ Bucket, MaxUploads: 2 }));
+    for (;;) {
+      seen.push(...(page.Uploads ?? []).map((u) => u.UploadId!));
+      if (!page.IsTruncated) break;
+      page = await s3.send(new ListMultipartUploadsCommand({ Bucket, MaxUploads: 2, KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker }));
+    }
+    expect(seen.sort()).toEqual(Object.values(ids).sort());
+
+    // Completing or aborting one takes it off the list; another user's uploads are never listed.
+    await s3.send(new AbortMultipartUploadCommand({ Bucket, Key: 'b.bin', UploadId: ids['b.bin'] }));
+    const editor = await makeUser('Editor');
+    await grantAccess(ds.id, editor.id, 'editor');
+    const { s3: editorS3 } = await clientFor(editor.id);
+    await editorS3.send(new CreateMultipartUploadCommand({ Bucket, Key: 'editor.bin' }));
+    expect((await s3.send(new ListMultipartUploadsCommand({ Bucket }))).Uploads?.map((u) => u.Key)).toEqual(['a/one.bin', 'a/one.bin', 'a/two.bin']);
+    expect((await editorS3.send(new ListMultipartUploadsCommand({ Bucket }))).Uploads?.map((u) => u.Key)).toEqual(['editor.bin']);
+  });
+
+  it('verifies CRC32C, CRC64NVME and SHA-256 trailing checksums the SDK sends', async () => {
+    const owner = await makeUser('Owner');
+    const ds = await makeDataset(owner.id);
+    const Bucket = ds.id;
+    const { s3 } = await clientFor(owner.id);
+    const body = Buffer.concat([Buffer.alloc(90_000, 7), Buffer.from('tail')]);
+    for (const ChecksumAlgorithm of ['CRC32C', 'CRC64NVME', 'SHA256'] as const) {
+      const Key = `sum-${ChecksumAlgorithm}.bin`;
+      await s3.send(new PutObjectCommand({ Bucket, Key, Body: Readable.from([body]), ContentLength: body.length, ChecksumAlgorithm }));
+      expect(Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket, Key }))).Body!.transformToByteArray()).equals(body)).toBe(true);
+    }
+    expect([...server.payloadModes]).toEqual(expect.arrayContaining(['STREAMING-UNSIGNED-PAYLOAD-TRAILER x-amz-checksum-crc32c', 'STREAMING-UNSIGNED-PAYLOAD-TRAILER x-amz-checksum-crc64nvme']));
   });
 });
