@@ -13,7 +13,7 @@ type Created = { accessKeyId: string; secretAccessKey: string; endpoint: string 
 
 const selectClass = 'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm';
 
-function CreateForm({ datasets, onCreated }: { datasets: { id: string; name: string }[]; onCreated: (c: Created) => void }) {
+function CreateForm({ datasets, onCreated }: { datasets: { id: string; label: string }[]; onCreated: (c: Created) => void }) {
   const ids = { access: useId(), datasets: useId() };
   const { form, errors, onSubmit, message, pending } = useActionForm<CreateAccessKeyInput, Created>(
     createAccessKeySchema,
@@ -36,7 +36,7 @@ function CreateForm({ datasets, onCreated }: { datasets: { id: string; name: str
         <label htmlFor={ids.datasets} className="block text-sm font-medium text-slate-700">Datasets</label>
         <select id={ids.datasets} className={selectClass} {...form.register('datasetId')}>
           <option value="all">All my datasets</option>
-          {datasets.map((d) => <option key={d.id} value={d.id}>{d.name}</option>)}
+          {datasets.map((d) => <option key={d.id} value={d.id}>{d.label}</option>)}
         </select>
         {errors.datasetId?.message && <p className="mt-1 text-sm text-red-700">{errors.datasetId.message}</p>}
       </div>
@@ -47,7 +47,7 @@ function CreateForm({ datasets, onCreated }: { datasets: { id: string; name: str
 }
 
 /** The Account page's "Access keys" section: create (secret shown once), list, revoke. */
-export function AccessKeys({ keys, datasets }: { keys: AccessKeyRow[]; datasets: { id: string; name: string }[] }) {
+export function AccessKeys({ keys, datasets }: { keys: AccessKeyRow[]; datasets: { id: string; label: string }[] }) {
   const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<Created | null>(null);
   const [note, setNote] = useState<string>();

@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
 import { accessKeys } from '@/db/schema';
-import { makeDataset, makeUser } from '@/lib/testing/factories';
-import { createAccessKey, listAccessKeys, resolveAccessKey, revokeAccessKey } from './keys';
+import { grantAccess, makeDataset, makeUser } from '@/lib/testing/factories';
+import { createAccessKey, listAccessKeys, listKeyableDatasets, resolveAccessKey, revokeAccessKey } from './keys';
 import { decryptSecret, encryptSecret } from './secrets';
 
 describe('access keys', () => {
@@ -52,5 +52,20 @@ describe('access keys', () => {
     parts[3] = Buffer.from('x').toString('base64url');
     expect(decryptSecret(parts.join('.'), 'TRVAAAAAAAAAAAAAAAAA')).toBeNull();
     expect(decryptSecret('garbage', 'TRVAAAAAAAAAAAAAAAAA')).toBeNull();
+  });
+
+  it('labels reachable datasets so two with one name can be told apart by their owners', async () => {
+    const me = await makeUser('Me');
+    const alice = await makeUser('Alice');
+    const bob = await makeUser('Bob');
+    const mine = await makeDataset(me.id, 'pets');
+    const hers = await makeDataset(alice.id, 'pets');
+    const his = await makeDataset(bob.id, 'pets');
+    const solo = await makeDataset(me.id, 'solo');
+    await makeDataset(alice.id, 'solo'); // not reachable: no clash
+    await grantAccess(hers.id, me.id, 'viewer');
+    await grantAccess(his.id, me.id, 'editor');
+    const labels = Object.fromEntries((await listKeyableDatasets(me.id)).map((d) => [d.id, d.label]));
+    expect(labels).toEqual({ [solo.id]: 'solo', [mine.id]: `pets (${me.email})`, [hers.id]: `pets (${alice.email})`, [his.id]: `pets (${bob.email})` });
   });
 });

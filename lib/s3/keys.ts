@@ -2,7 +2,7 @@ import 'server-only';
 import crypto from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { accessKeys, datasets } from '@/db/schema';
+import { accessKeys, datasets, users } from '@/db/schema';
 import { accessibleDatasets, getDatasetAccess } from '@/lib/access';
 import { AppError } from '@/lib/errors';
 import { decryptSecret, encryptSecret } from './secrets';
@@ -104,9 +104,23 @@ export async function touchAccessKey(keyId: string): Promise<void> {
     .where(and(eq(accessKeys.id, keyId), sql`(${accessKeys.lastUsedAt} is null or ${accessKeys.lastUsedAt} < now() - interval '1 minute')`));
 }
 
-/** The datasets a key may be limited to: those the user can reach now, by name. */
-export async function listKeyableDatasets(userId: string): Promise<{ id: string; name: string }[]> {
+/**
+ * The datasets a key may be limited to: those the user can reach now, each with a label that tells
+ * it apart — the name, plus the owner's email when another reachable dataset has the same name
+ * ("pets (alice@example.com)"); an owner's dataset names are unique, so that is enough.
+ */
+export async function listKeyableDatasets(userId: string): Promise<{ id: string; name: string; label: string }[]> {
   const db = await getDb();
-  const rows = await accessibleDatasets(db, userId).orderBy(sql`lower(${datasets.name})`);
-  return rows.map((r) => ({ id: r.id, name: r.name }));
+  const reach = accessibleDatasets(db, userId).as('reach');
+  const rows = await db
+    .select({ id: reach.id, name: reach.name, owner: users.email })
+    .from(reach)
+    .innerJoin(users, eq(users.id, reach.ownerId))
+    .orderBy(sql`lower(${reach.name})`, users.email, reach.id);
+  const byName = rows.reduce((m, r) => m.set(r.name, (m.get(r.name) ?? 0) + 1), new Map<string, number>());
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    label: byName.get(r.name) === 1 ? r.name : `${r.name} (${r.owner})`,
+  }));
 }
