@@ -9,6 +9,7 @@ import { entries } from '@/db/schema';
 import { config } from '@/lib/config';
 import { makeDataset, makeUser } from '@/lib/testing/factories';
 import { createAccessKey } from './keys';
+import { BAD_SIGNATURES_PER_ADDRESS, BAD_SIGNATURES_PER_KEY } from './throttle';
 import { EMPTY_SHA256, Sha256 } from './sigv4';
 import { startS3TestServer } from './testing';
 
@@ -68,6 +69,22 @@ describe('SigV4 verification', () => {
     const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
     const unknown = await fetch(`${server.url}/${bucket}`, { headers: { authorization: `AWS4-HMAC-SHA256 Credential=TRVAAAAAAAAAAAAAAAAA/${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`, 'x-amz-date': amzDate, 'x-amz-content-sha256': EMPTY_SHA256 } });
     expect(await codeOf(unknown)).toBe('InvalidAccessKeyId');
+  });
+
+  it('slows down an address, then a key id, that keeps sending bad signatures', async () => {
+    const ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+    const from = (addr: string, secret?: string) => signed(`/${bucket}`, { secret, headers: { 'x-trove-client-ip': addr } });
+    for (let i = 0; i < BAD_SIGNATURES_PER_ADDRESS; i++) expect(await codeOf(await from(ip, 'wrong'))).toBe('SignatureDoesNotMatch');
+    const slowed = await from(ip);
+    expect([slowed.status, await codeOf(slowed)]).toEqual([503, 'SlowDown']);
+    // Another address with the same (good) key still works: the key id is not over its own limit.
+    expect((await from('192.0.2.1')).status).toBe(200);
+
+    // An unknown key id guessed from many addresses: blocked once past the per-key limit.
+    const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
+    const guess = (n: number) => fetch(`${server.url}/${bucket}`, { headers: { authorization: `AWS4-HMAC-SHA256 Credential=TRVGUESSGUESSGUESSAB/${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`, 'x-amz-date': amzDate, 'x-amz-content-sha256': EMPTY_SHA256, 'x-trove-client-ip': `10.9.${n >> 8}.${n & 255}` } });
+    for (let i = 0; i < BAD_SIGNATURES_PER_KEY; i++) expect(await codeOf(await guess(i))).toBe('InvalidAccessKeyId');
+    expect(await codeOf(await guess(BAD_SIGNATURES_PER_KEY))).toBe('SlowDown');
   });
 
   it('accepts a signature over the path without the /s3 prefix (as s3fs signs it)', async () => {
