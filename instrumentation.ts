@@ -3,4 +3,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs' || process.env.NEXT_PHASE === 'phase-production-build') return;
   const { startServer } = await import('./lib/server-lifecycle');
   await startServer();
+  // scripts/start.mjs serves /s3 with this, ahead of Next (see lib/s3/node-handler.ts). The database,
+  // blob store and auth secret are process-wide (globalThis / process.env), shared with the app's routes.
+  const { serveS3 } = await import('./lib/s3/node-handler');
+  (globalThis as { __troveServeS3?: typeof serveS3 }).__troveServeS3 = serveS3;
 }

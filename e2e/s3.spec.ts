@@ -4,8 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { createDataset } from './fixtures/datasets';
+import { createDataset, share } from './fixtures/datasets';
 import { signUp } from './fixtures/users';
+import { invitationLinkFor } from './fixtures/email';
 
 // Real S3 clients against the built app: Debian's aws CLI (v2) and boto3, with keys created on the
 // Account page. Installed by .ci/run (apt: awscli, python3-boto3).
@@ -184,6 +185,133 @@ test('rclone and s3fs mount a dataset read-only with its role enforced', async (
     expect(treeOf(fsMount)).toEqual(treeOf(src));
   } finally {
     unmount(fsMount);
+  }
+});
+
+// The issue's scale: 1,000 small files synced up and back byte for byte, and a 200 MB multipart upload.
+test('aws s3 sync of 1,000 small files up and down, and a 200 MB multipart upload, byte for byte', async ({ page }) => {
+  test.setTimeout(600_000);
+  await signUp(page, 'Tess Thousand');
+  const datasetId = (await createDataset(page, `Scale ${Date.now()}`)).split('/').pop()!;
+  const key = await createKey(page, 'scale');
+
+  const up = fs.mkdtempSync(path.join(os.tmpdir(), 'trove-s3-many-'));
+  const seed = crypto.randomBytes(64 * 1024);
+  for (let i = 0; i < 1000; i++) {
+    const dir = path.join(up, `part-${String(i % 10).padStart(2, '0')}`);
+    fs.mkdirSync(dir, { recursive: true });
+    const size = 1 + ((i * 7919) % 4096);
+    fs.writeFileSync(path.join(dir, `f${String(i).padStart(4, '0')}.bin`), seed.subarray(i, i + size));
+  }
+  const sync = aws(key, 's3', 'sync', '--only-show-errors', up, `s3://${datasetId}/many/`);
+  expect(sync.status, sync.stderr).toBe(0);
+  const listed = JSON.parse(aws(key, 's3api', 'list-objects-v2', '--bucket', datasetId, '--prefix', 'many/', '--query', '{n: length(Contents)}').stdout);
+  expect(listed.n).toBe(1000);
+  const down = fs.mkdtempSync(path.join(os.tmpdir(), 'trove-s3-many-down-'));
+  const back = aws(key, 's3', 'sync', '--only-show-errors', `s3://${datasetId}/many/`, down);
+  expect(back.status, back.stderr).toBe(0);
+  expect(treeOf(down)).toEqual(treeOf(up));
+  // A second sync finds nothing to do.
+  expect(aws(key, 's3', 'sync', '--dryrun', up, `s3://${datasetId}/many/`).stdout.trim()).toBe('');
+
+  // 200 MB: the CLI splits it into 8 MiB parts; the downloaded copy must hash the same.
+  const bigDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trove-s3-big-'));
+  const big = path.join(bigDir, 'big.bin');
+  const block = crypto.randomBytes(1024 * 1024);
+  const fd = fs.openSync(big, 'w');
+  for (let i = 0; i < 200; i++) {
+    block.writeUInt32BE(i, 0); // every MiB differs, so a misplaced part cannot hash the same
+    fs.writeSync(fd, block);
+  }
+  fs.closeSync(fd);
+  const cp = aws(key, 's3', 'cp', '--only-show-errors', big, `s3://${datasetId}/big/200mb.bin`);
+  expect(cp.status, cp.stderr).toBe(0);
+  const head = JSON.parse(aws(key, 's3api', 'head-object', '--bucket', datasetId, '--key', 'big/200mb.bin').stdout);
+  expect(head.ContentLength).toBe(200 * 1024 * 1024);
+  const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  expect(head.ETag).toBe(`"${sha(big)}"`);
+  const again = path.join(bigDir, 'again.bin');
+  const get = aws(key, 's3', 'cp', '--only-show-errors', `s3://${datasetId}/big/200mb.bin`, again);
+  expect(get.status, get.stderr).toBe(0);
+  expect(sha(again)).toBe(sha(big));
+  // Nothing left in progress.
+  expect(JSON.parse(aws(key, 's3api', 'list-multipart-uploads', '--bucket', datasetId, '--output', 'json').stdout || '{}').Uploads ?? []).toEqual([]);
+  for (const d of [up, down, bigDir]) fs.rmSync(d, { recursive: true, force: true });
+});
+
+// The Backend.AI scenario: a dataset shared read-only is mounted into a "job" with the invitee's own
+// read-and-write key; the role decides. Then the owner makes them an editor: the SAME mount can create
+// files but still not delete them. Revoking the key stops the mount's next request.
+test('s3fs mount of a dataset shared read-only: role changes and revocation reach the same mount', async ({ page, browser }) => {
+  requireTools([S3FS, '/dev/fuse', '/usr/bin/fusermount'], 's3fs and FUSE (apt-get install s3fs)');
+  if (process.getuid?.() !== 0) throw new Error('e2e/s3.spec.ts mounts with FUSE, which needs root here');
+  test.setTimeout(180_000);
+  await signUp(page, 'Alice Owner');
+  const name = `Shared mount ${Date.now()}`;
+  const datasetId = (await createDataset(page, name)).split('/').pop()!;
+  const ownerKey = await createKey(page, 'owner laptop');
+  const src = fs.mkdtempSync(path.join(os.tmpdir(), 'trove-s3-shared-'));
+  fs.writeFileSync(path.join(src, 'train.csv'), 'a,b\n1,2\n');
+  fs.writeFileSync(path.join(src, 'later.txt'), 'read after revocation\n');
+  expect(aws(ownerKey, 's3', 'sync', src, `s3://${datasetId}/`).status).toBe(0);
+
+  const bobContext = await browser.newContext();
+  const bob = await bobContext.newPage();
+  const { email } = await signUp(bob, 'Bob Invitee');
+  await page.goto(`/datasets/${datasetId}`);
+  await share(page, name, email, 'Viewer');
+  await page.keyboard.press('Escape');
+  await bob.goto(await invitationLinkFor(email));
+  await bob.getByRole('button', { name: 'Accept invitation' }).click();
+  await expect(bob.getByRole('heading', { level: 1, name })).toBeVisible();
+  // Bob's key may write: only his role on this dataset holds him back.
+  const bobKey = await createKey(bob, 'job', { access: 'Read and write', datasets: 'All my datasets' });
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'trove-s3-job-'));
+  const passwd = path.join(tmp, 'passwd');
+  fs.writeFileSync(passwd, `${bobKey.id}:${bobKey.secret}\n`, { mode: 0o600 });
+  const mnt = path.join(tmp, 'mnt');
+  fs.mkdirSync(mnt);
+  // stat_cache_expire=1: the mount asks the server again after a second, as a long job would.
+  const mounted = spawnSync(S3FS, [datasetId, mnt, '-o', `passwd_file=${passwd},url=${bobKey.endpoint},use_path_request_style,stat_cache_expire=1`], { env: clientEnv(bobKey), encoding: 'utf8', timeout: 30_000 });
+  expect(mounted.status, mounted.stderr).toBe(0);
+  const sh = (cmd: string) => spawnSync('/bin/sh', ['-c', cmd], { cwd: mnt, encoding: 'utf8', timeout: 30_000 });
+  try {
+    await expect.poll(() => fs.existsSync(path.join(mnt, 'train.csv')), { timeout: 15_000 }).toBe(true);
+    // Viewer: ls and cat work; touch and rm fail with a permission error.
+    expect(sh('ls').stdout.split('\n')).toEqual(expect.arrayContaining(['later.txt', 'train.csv']));
+    expect(sh('cat train.csv').stdout).toBe('a,b\n1,2\n');
+    const touched = sh('touch new-as-viewer.txt');
+    expect(touched.status).not.toBe(0);
+    expect(touched.stderr).toMatch(/Permission denied|Operation not permitted/);
+    const removed = sh('rm -f train.csv');
+    expect(removed.status).not.toBe(0);
+    expect(removed.stderr).toMatch(/Permission denied|Operation not permitted/);
+    expect(aws(ownerKey, 's3', 'ls', `s3://${datasetId}/`).stdout).toContain('train.csv');
+
+    // The owner makes Bob an editor; the same mount may now create files, still not delete them.
+    await page.reload();
+    const people = page.getByRole('region', { name: 'People with access' });
+    await people.getByRole('combobox', { name: `Role for ${email}` }).selectOption({ label: 'Editor' });
+    await expect(page.getByText(`changed ${email}’s role to editor`)).toBeVisible();
+    const created = sh('echo "from the job" > results.txt && touch empty.txt');
+    expect(created.status, created.stderr).toBe(0);
+    expect(aws(ownerKey, 's3', 'cp', `s3://${datasetId}/results.txt`, '-').stdout).toBe('from the job\n');
+    expect(aws(ownerKey, 's3', 'ls', `s3://${datasetId}/`).stdout).toContain('empty.txt');
+    const stillNoDelete = sh('rm -f results.txt');
+    expect(stillNoDelete.status).not.toBe(0);
+    expect(stillNoDelete.stderr).toMatch(/Permission denied|Operation not permitted/);
+    expect(aws(ownerKey, 's3', 'ls', `s3://${datasetId}/`).stdout).toContain('results.txt');
+
+    // Bob revokes the key: the mount's next request (reading a file it has not read yet) fails.
+    await bob.goto('/account');
+    await bob.getByRole('button', { name: 'Revoke job' }).click();
+    await expect(bob.getByRole('status').filter({ hasText: 'Revoked “job”.' })).toBeVisible();
+    expect(sh('cat later.txt').status).not.toBe(0);
+    expect(aws(bobKey, 's3', 'ls', `s3://${datasetId}/`).stderr).toContain('InvalidAccessKeyId');
+  } finally {
+    spawnSync('/usr/bin/fusermount', ['-u', mnt]);
+    await bobContext.close();
   }
 });
 

@@ -10,7 +10,7 @@ import { normalizePath } from '@/lib/paths';
 import { cleanContentType, parseRange, servedContentType } from '@/lib/storage/http';
 import { bucketAccess, requireWritableKey, viaKey, type Principal } from './auth';
 import { decodeAwsChunked } from './chunked';
-import { invalidArgument, noSuchKey, S3Error } from './errors';
+import { invalidArgument, noSuchBucket, noSuchKey, S3Error } from './errors';
 import { doc, el, iso } from './xml';
 
 /** Object operations, each mapped onto the lib/files.ts function the browser uses. */
@@ -68,8 +68,8 @@ async function isFolder(datasetId: string, path: string): Promise<boolean> {
 
 /** GetObject / HeadObject, with Range and the usual conditional headers; "dir/" reads as an empty object. */
 export async function getObject(p: Principal, bucket: string, key: string, req: Request): Promise<Response> {
-  await bucketAccess(p, bucket);
   if (isDirKey(key)) {
+    await bucketAccess(p, bucket);
     const db = await getDb();
     await authorizeDataset(db, p.userId, bucket, 'dataset.view');
     const path = normalizePath(key.slice(0, -1));
@@ -77,13 +77,7 @@ export async function getObject(p: Principal, bucket: string, key: string, req: 
     if (row?.kind !== 'folder') throw noSuchKey();
     return new Response(null, { status: 200, headers: { 'Content-Length': '0', 'Content-Type': 'application/x-directory', 'Last-Modified': row.updatedAt.toUTCString(), ETag: '"d41d8cd98f00b204e9800998ecf8427e"' } });
   }
-  let file: Download;
-  try {
-    file = await openDownload(p.userId, bucket, key);
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'NOT_FOUND') throw noSuchKey();
-    throw err;
-  }
+  const file = await openObject(p, bucket, key);
   const etag = `"${file.sha256 ?? ''}"`;
   const headers: Record<string, string> = {
     'Content-Type': servedContentType(file.contentType),
@@ -115,6 +109,22 @@ export async function getObject(p: Principal, bucket: string, key: string, req: 
   if (req.method === 'HEAD' || length === 0) return new Response(null, { status, headers });
   // Opened before answering (a missing blob is NoSuchKey, not a cut response), read as fast as the client takes it.
   return new Response(await file.open(part, req.signal), { status, headers });
+}
+
+/**
+ * The object for a read, authorized by lib/files.ts openDownload (which checks the role): the key's
+ * scope first (no query); only when it is not found, whether the bucket is out of reach (NoSuchBucket)
+ * or the key missing (NoSuchKey) — so a read costs no extra access lookup.
+ */
+async function openObject(p: Principal, bucket: string, key: string): Promise<Download> {
+  if (p.datasetId && p.datasetId !== bucket) throw noSuchBucket();
+  try {
+    return await openDownload(p.userId, bucket, key);
+  } catch (err) {
+    if (!(err instanceof AppError && err.code === 'NOT_FOUND')) throw err;
+    await bucketAccess(p, bucket); // NoSuchBucket when the dataset is out of reach
+    throw noSuchKey(); // a missing file, a folder, or missing stored bytes
+  }
 }
 
 /** GetObjectTagging: Trove keeps no tags, so an object the key can read has an empty tag set. */

@@ -1,0 +1,47 @@
+import 'server-only';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { handleS3 } from './handler';
+
+/**
+ * The S3 endpoint straight on Node's request and response, for scripts/start.mjs to call ahead of
+ * Next (registered on globalThis by instrumentation.ts). Same handler, same authorization and answers
+ * as the route handler (app/s3), without Next's routing per request — which cost far more than the
+ * request itself for small objects — and with Content-Length written directly.
+ */
+export async function serveS3(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+  const method = req.method ?? 'GET';
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  const request = new Request(`http://${req.headers.host || 'localhost'}${req.url}`, {
+    method,
+    headers,
+    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    signal: controller.signal,
+    duplex: 'half',
+  } as RequestInit);
+  const response = await handleS3(request);
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => {
+    if (name !== 'x-trove-content-length') res.setHeader(name, value);
+  });
+  const length = response.headers.get('x-trove-content-length');
+  if (length !== null) res.setHeader('content-length', length);
+  if (!response.body || method === 'HEAD') {
+    await response.body?.cancel().catch(() => {});
+    res.end();
+    return;
+  }
+  try {
+    await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), res);
+  } catch {
+    // The client went away, or the file could not be read mid-way: the connection is closed either way.
+    if (!res.destroyed) res.destroy();
+  }
+}
