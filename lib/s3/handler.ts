@@ -16,6 +16,7 @@ import { doc, el, texts } from './xml';
 
 export const S3_PREFIX = '/s3';
 const MAX_XML_BODY = 1 << 20;
+const MAX_KEY_BYTES = 1024; // S3's limit on a key's UTF-8 length
 
 type Target = { bucket: string; key: string };
 
@@ -109,6 +110,7 @@ async function dispatch(request: Request, q: URLSearchParams, { bucket, key }: T
     throw new S3Error('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.');
   }
   if (!key) return bucketOp(request, q, bucket, p, id);
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new S3Error('KeyTooLongError', 400, `Your key is too long: at most ${MAX_KEY_BYTES} bytes.`);
   if (q.has('uploads') || q.has('uploadId')) return multipartOp(request, q, bucket, key, p, id);
   if (q.has('tagging') && m === 'GET') return xml(200, await getObjectTagging(p, bucket, key), id);
   // Never answer a sub-resource request with the object itself (or write one as an object).

@@ -168,6 +168,13 @@ describe('SigV4 verification', () => {
       [`/${bucket}/x`, { method: 'PUT', headers: { 'x-amz-copy-source': '%E0%A4%A' } }],
       [`/${bucket}/x`, { method: 'PUT', body: 'x', payloadHash: 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' }],
       [`/${bucket}/x`, { method: 'PATCH' }],
+      [`/${bucket}/nul%00byte`, { method: 'PUT', body: 'x' }],
+      [`/${bucket}/x`, { method: 'POST', body: 'x' }],
+      [`/${bucket}/x`, { method: 'POST', query: { select: '', 'select-type': '2' }, body: '<x/>' }],
+      [`/${bucket}`, { query: { acl: '' } }],
+      [`/${bucket}`, { method: 'POST', query: { delete: '' }, body: '<Delete><Object><Key>a</Key>' }],
+      [`/${bucket}`, { method: 'POST', query: { delete: '' }, body: 'not xml at all' }],
+      [`/${bucket}/x`, { method: 'POST', query: { uploadId: '00000000-0000-4000-8000-000000000000' }, body: '<CompleteMultipartUpload><Part>' }],
     ];
     for (const [p, o] of cases) {
       const r = await signed(p, o);
@@ -175,5 +182,24 @@ describe('SigV4 verification', () => {
       expect(r.status, `${o.method ?? 'GET'} ${p}`).toBeLessThan(500);
       expect(await codeOf(r)).toBeTruthy();
     }
+  });
+
+  it('names the S3 error for over-long keys, huge XML, bad XML and oversized or truncated aws-chunked bodies, writing nothing', async () => {
+    const long = await signed(`/${bucket}/${'k'.repeat(1025)}`, { method: 'PUT', body: 'x' });
+    expect([long.status, await codeOf(long)]).toEqual([400, 'KeyTooLongError']);
+    const huge = await signed(`/${bucket}`, { method: 'POST', query: { delete: '' }, body: `<Delete>${'<Object><Key>a</Key></Object>'.repeat(40_000)}</Delete>` });
+    expect([huge.status, await codeOf(huge)]).toEqual([400, 'MaxMessageLengthExceeded']);
+    const noKeys = await signed(`/${bucket}`, { method: 'POST', query: { delete: '' }, body: '<Delete><Object><Key>a</Key>' });
+    expect(await codeOf(noKeys)).toBe('MalformedXML');
+
+    const chunked = (name: string, body: string, decoded: number) =>
+      signed(`/${bucket}/${name}`, { method: 'PUT', body, payloadHash: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', headers: { 'x-amz-decoded-content-length': String(decoded), 'content-encoding': 'aws-chunked' } });
+    const over = await chunked('over.bin', '5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n', 5);
+    expect([over.status, await codeOf(over)]).toEqual([400, 'IncompleteBody']);
+    const cut = await chunked('cut.bin', '5\r\nhel', 5);
+    expect([cut.status, await codeOf(cut)]).toEqual([400, 'IncompleteBody']);
+    const lying = await chunked('lying.bin', '50\r\nhello\r\n0\r\n\r\n', 80);
+    expect([lying.status, await codeOf(lying)]).toEqual([400, 'IncompleteBody']);
+    for (const p of ['over.bin', 'cut.bin', 'lying.bin', 'k'.repeat(1025)]) expect(await entryAt(p), p).toBeUndefined();
   });
 });
