@@ -7,7 +7,7 @@ import { listBucketsXml, listObjectsXml } from './buckets';
 import { accessDenied, invalidArgument, notImplemented, S3Error } from './errors';
 import { abortUpload, completeUpload, createUpload, listParts, listUploads, uploadPart, uploadPartCopy } from './multipart';
 import { copyObject, deleteObject, getObject, getObjectTagging, putObject } from './objects';
-import { doc, el, texts } from './xml';
+import { doc, el, requireDocument, texts } from './xml';
 
 /**
  * The S3-compatible endpoint (path-style, under /s3): parse, authenticate, dispatch, and turn every
@@ -85,8 +85,11 @@ export async function handleS3(request: Request): Promise<Response> {
     if (!e) console.error(`Trove S3 ${requestId}: ${request.method} failed:`, err);
     const { code, status, message } = e ?? { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' };
     if (request.method === 'HEAD') return empty(status, requestId, { 'x-amz-error-code': code });
+    // A refused upload may not have been read to its end: close the connection rather than leave the
+    // rest of the body to be taken for the client's next request.
+    const close: HeadersInit = request.method === 'PUT' || request.method === 'POST' ? { Connection: 'close' } : {};
     const resource = `${S3_PREFIX}/${target.bucket}${target.key ? `/${target.key}` : ''}`;
-    return xml(status, doc('Error', el('Code', code) + el('Message', message) + el('Resource', resource) + el('RequestId', requestId)).replace(' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"', ''), requestId);
+    return xml(status, doc('Error', el('Code', code) + el('Message', message) + el('Resource', resource) + el('RequestId', requestId)).replace(' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"', ''), requestId, close);
   }
 }
 
@@ -144,6 +147,7 @@ async function multipartOp(request: Request, q: URLSearchParams, bucket: string,
   if (m === 'POST') {
     const body = await readXmlBody(request);
     checkBodyHash(p, body);
+    requireDocument(body, 'CompleteMultipartUpload');
     return xml(200, await completeUpload(p, bucket, key, q, body, request.signal), id);
   }
   if (m === 'DELETE') {
@@ -193,6 +197,7 @@ async function bucketOp(request: Request, q: URLSearchParams, bucket: string, p:
 async function deleteObjects(request: Request, p: Principal, bucket: string): Promise<string> {
   const body = await readXmlBody(request);
   checkBodyHash(p, body);
+  requireDocument(body, 'Delete');
   const keys = texts(body, 'Key');
   if (keys.length === 0 || keys.length > 1000) throw new S3Error('MalformedXML', 400, 'The XML must list between 1 and 1000 keys.');
   const quiet = texts(body, 'Quiet')[0] === 'true';

@@ -179,7 +179,8 @@ describe('SigV4 verification', () => {
     for (const [p, o] of cases) {
       const r = await signed(p, o);
       expect(r.status, `${o.method ?? 'GET'} ${p}`).toBeGreaterThanOrEqual(400);
-      expect(r.status, `${o.method ?? 'GET'} ${p}`).toBeLessThan(500);
+      // 4xx, or 501 NotImplemented for an operation Trove does not offer: never a 500.
+      expect(r.status === 501 || r.status < 500, `${o.method ?? 'GET'} ${p}: ${r.status}`).toBe(true);
       expect(await codeOf(r)).toBeTruthy();
     }
   });
@@ -189,8 +190,15 @@ describe('SigV4 verification', () => {
     expect([long.status, await codeOf(long)]).toEqual([400, 'KeyTooLongError']);
     const huge = await signed(`/${bucket}`, { method: 'POST', query: { delete: '' }, body: `<Delete>${'<Object><Key>a</Key></Object>'.repeat(40_000)}</Delete>` });
     expect([huge.status, await codeOf(huge)]).toEqual([400, 'MaxMessageLengthExceeded']);
-    const noKeys = await signed(`/${bucket}`, { method: 'POST', query: { delete: '' }, body: '<Delete><Object><Key>a</Key>' });
-    expect(await codeOf(noKeys)).toBe('MalformedXML');
+    await signed(`/${bucket}/keep.txt`, { method: 'PUT', body: 'kept' });
+    for (const body of ['<Delete><Object><Key>keep.txt</Key>', '<Delete><Object><Key>keep.txt</Key></Object></Delete><Delete>', 'x<Delete><Object><Key>keep.txt</Key></Object></Delete>', '<Other><Key>keep.txt</Key></Other>']) {
+      const r = await signed(`/${bucket}`, { method: 'POST', query: { delete: '' }, body });
+      expect([r.status, await codeOf(r)], body).toEqual([400, 'MalformedXML']);
+    }
+    expect(await entryAt('keep.txt')).toBeDefined();
+    const ok = await signed(`/${bucket}`, { method: 'POST', query: { delete: '' }, body: '<?xml version="1.0" encoding="UTF-8"?>\n<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>keep.txt</Key></Object><Quiet>true</Quiet></Delete>' });
+    expect(ok.status).toBe(200);
+    expect(await entryAt('keep.txt')).toBeUndefined();
 
     const chunked = (name: string, body: string, decoded: number) =>
       signed(`/${bucket}/${name}`, { method: 'PUT', body, payloadHash: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', headers: { 'x-amz-decoded-content-length': String(decoded), 'content-encoding': 'aws-chunked' } });

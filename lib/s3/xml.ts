@@ -1,4 +1,5 @@
 /** Tiny S3 XML helpers: escaped text in fixed templates (no parser library needed for our shapes). */
+import { S3Error } from './errors';
 
 export function esc(s: string): string {
   return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
@@ -35,3 +36,30 @@ export function blocks(xml: string, name: string): string[] {
 
 /** S3's ISO-8601 timestamps with milliseconds. */
 export const iso = (d: Date) => d.toISOString();
+
+/**
+ * Checks that a small request document is one <root> element with balanced tags (what our shapes
+ * need before texts()/blocks() read them): MalformedXML otherwise, so a cut-off or stray document
+ * is refused as a whole instead of acting on the part that happened to parse.
+ */
+export function requireDocument(xml: string, root: string): void {
+  const bad = () => new S3Error('MalformedXML', 400, 'The XML you provided was not well-formed or did not validate against our published schema.');
+  const body = xml.replace(/^\uFEFF?\s*(<\?xml[^>]*\?>)?/, '').replace(/<!--[\s\S]*?-->/g, '');
+  const stack: string[] = [];
+  let seenRoot = false;
+  let last = 0;
+  for (const m of body.matchAll(/<(\/?)([A-Za-z_][\w.:-]*)(?:\s[^<>]*?)?(\/?)>/g)) {
+    const between = body.slice(last, m.index);
+    if (between.includes('<') || between.includes('>') || (stack.length === 0 && between.trim() !== '')) throw bad();
+    last = m.index + m[0].length;
+    const [, closing, name, selfClosing] = m;
+    if (stack.length === 0) {
+      if (seenRoot || closing || name !== root) throw bad();
+      seenRoot = true;
+    }
+    if (closing) {
+      if (stack.pop() !== name) throw bad();
+    } else if (!selfClosing) stack.push(name);
+  }
+  if (!seenRoot || stack.length > 0 || body.slice(last).trim() !== '') throw bad();
+}
