@@ -69,5 +69,7 @@ export const entries = pgTable(
   (t) => [
     uniqueIndex('entries_dataset_path_key').on(t.datasetId, t.path),
     index('entries_dataset_parent_idx').on(t.datasetId, t.parent),
+    // S3 listings walk a dataset in key order (a folder's key is "<path>/"), byte order: lib/s3/listing.ts.
+    index('entries_s3_key_idx').on(t.datasetId, sql`(case when ${t.kind} = 'folder' then ${t.path} || '/' else ${t.path} end) collate "C"`),
   ],
 );

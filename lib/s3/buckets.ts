@@ -45,7 +45,7 @@ export async function listObjectsXml(p: Principal, bucket: string, q: URLSearchP
   } else {
     after = (v2 ? q.get('start-after') : q.get('marker')) ?? '';
   }
-  const { items, truncated } = await listObjects(p.userId, bucket, { prefix, delimiter, after, maxKeys });
+  const { items, truncated, next } = await listObjects(p.userId, bucket, { prefix, delimiter, after, maxKeys });
   const contents = items
     .filter((i) => i.kind === 'object')
     .map((i) => `<Contents>${el('Key', enc(i.key))}${el('LastModified', iso(i.updatedAt))}${el('ETag', `"${i.sha256 ?? ''}"`)}${el('Size', i.size)}<StorageClass>STANDARD</StorageClass></Contents>`)
@@ -54,7 +54,7 @@ export async function listObjectsXml(p: Principal, bucket: string, q: URLSearchP
     .filter((i) => i.kind === 'prefix')
     .map((i) => `<CommonPrefixes>${el('Prefix', enc(i.key))}</CommonPrefixes>`)
     .join('');
-  const last = items.at(-1)?.key;
+  const last = next;
   const head = el('Name', bucket) + el('Prefix', enc(prefix)) + (delimiter ? el('Delimiter', enc(delimiter)) : '') + el('MaxKeys', maxKeys) + (url ? el('EncodingType', 'url') : '');
   const paging = v2
     ? el('KeyCount', items.length) + (token ? el('ContinuationToken', token) : '') + (q.has('start-after') ? el('StartAfter', enc(q.get('start-after')!)) : '') + (truncated && last ? el('NextContinuationToken', b64(last)) : '')

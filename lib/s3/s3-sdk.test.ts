@@ -83,9 +83,18 @@ describe('S3 endpoint with @aws-sdk/client-s3', () => {
     } while (token);
     expect(seen).toEqual(['data/a.csv', 'data/sub/b é.txt', 'empty/', 'top.txt']);
     expect((await s3.send(new ListObjectsV2Command({ Bucket, StartAfter: 'empty/' }))).Contents?.map((c) => c.Key)).toEqual(['top.txt']);
-    const v1 = await s3.send(new ListObjectsCommand({ Bucket, MaxKeys: 2 }));
-    expect(v1.IsTruncated).toBe(true);
-    expect((await s3.send(new ListObjectsCommand({ Bucket, Marker: v1.NextMarker }))).Contents?.map((c) => c.Key)).toEqual(['empty/', 'top.txt']);
+    // v1 markers, two keys a page at most (a page may hold fewer: non-empty folders are skipped in it).
+    const v1seen: string[] = [];
+    let marker: string | undefined;
+    for (let pages = 0; ; pages++) {
+      const v1 = await s3.send(new ListObjectsCommand({ Bucket, MaxKeys: 2, Marker: marker }));
+      expect((v1.Contents ?? []).length).toBeLessThanOrEqual(2);
+      v1seen.push(...(v1.Contents ?? []).map((c) => c.Key!));
+      if (!v1.IsTruncated) break;
+      expect(pages).toBeLessThan(10);
+      marker = v1.NextMarker;
+    }
+    expect(v1seen).toEqual(['data/a.csv', 'data/sub/b é.txt', 'empty/', 'top.txt']);
 
     await s3.send(new CopyObjectCommand({ Bucket, Key: 'copy.csv', CopySource: `${Bucket}/data/a.csv` }));
     expect(await (await s3.send(new GetObjectCommand({ Bucket, Key: 'copy.csv' }))).Body!.transformToString()).toBe('x,y\n1,2\n');

@@ -72,7 +72,7 @@ describe('SigV4 verification', () => {
   });
 
   it('slows down an address, then a key id, that keeps sending bad signatures', async () => {
-    const ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+    const ip = `2001:db8::${crypto.randomBytes(4).toString('hex').replace(/(....)(....)/, '$1:$2')}`; // fresh each run: counts persist in the database
     const from = (addr: string, secret?: string) => signed(`/${bucket}`, { secret, headers: { 'x-trove-client-ip': addr } });
     for (let i = 0; i < BAD_SIGNATURES_PER_ADDRESS; i++) expect(await codeOf(await from(ip, 'wrong'))).toBe('SignatureDoesNotMatch');
     const slowed = await from(ip);
@@ -82,7 +82,8 @@ describe('SigV4 verification', () => {
 
     // An unknown key id guessed from many addresses: blocked once past the per-key limit.
     const amzDate = new Date().toISOString().replace(/[-:]|\.\d{3}/g, '');
-    const guess = (n: number) => fetch(`${server.url}/${bucket}`, { headers: { authorization: `AWS4-HMAC-SHA256 Credential=TRVGUESSGUESSGUESSAB/${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`, 'x-amz-date': amzDate, 'x-amz-content-sha256': EMPTY_SHA256, 'x-trove-client-ip': `10.9.${n >> 8}.${n & 255}` } });
+    const guessed = `TRV${Array.from(crypto.randomBytes(17), (b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[b & 31]).join('')}`;
+    const guess = (n: number) => fetch(`${server.url}/${bucket}`, { headers: { authorization: `AWS4-HMAC-SHA256 Credential=${guessed}/${amzDate.slice(0, 8)}/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`, 'x-amz-date': amzDate, 'x-amz-content-sha256': EMPTY_SHA256, 'x-trove-client-ip': `10.${crypto.randomInt(256)}.${n >> 8}.${n & 255}` } });
     for (let i = 0; i < BAD_SIGNATURES_PER_KEY; i++) expect(await codeOf(await guess(i))).toBe('InvalidAccessKeyId');
     expect(await codeOf(await guess(BAD_SIGNATURES_PER_KEY))).toBe('SlowDown');
   });

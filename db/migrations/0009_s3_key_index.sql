@@ -1,0 +1,1 @@
+CREATE INDEX "entries_s3_key_idx" ON "entries" USING btree ("dataset_id",(case when "kind" = 'folder' then "path" || '/' else "path" end) collate "C");
