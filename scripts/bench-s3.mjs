@@ -64,7 +64,7 @@ function signerFor(key) {
 }
 
 async function presign(signer, method, urlPath, expiresIn = 3600) {
-  const req = await signer.presign({ method, protocol: 'http:', hostname: '127.0.0.1', port: PORT, path: urlPath, query: {}, headers: { host: `127.0.0.1:${PORT}` } }, { expiresIn });
+  const req = await signer.presign({ method, protocol: 'http:', hostname: '127.0.0.1', port: PORT, path: urlPath, query: {}, headers: { host: `127.0.0.1:${PORT}`, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } }, { expiresIn });
   return `${urlPath}?${new URLSearchParams(req.query)}`;
 }
 
