@@ -19,7 +19,9 @@ export async function serveS3(req: IncomingMessage, res: ServerResponse): Promis
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
   const method = req.method ?? 'GET';
   const hasBody = method !== 'GET' && method !== 'HEAD';
-  const request = new Request(`http://${req.headers.host || 'localhost'}${req.url}`, {
+  // The handler reads only the path and query from the URL (the signature uses the Host header itself),
+  // so a fixed origin keeps a malformed Host header from failing the request before it is answered.
+  const request = new Request(`http://localhost${req.url}`, {
     method,
     headers,
     body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,

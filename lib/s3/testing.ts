@@ -1,23 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
-import { handleS3 } from './handler';
+import { serveS3 } from './node-handler';
 
-/** Tests only: serves handleS3 over real HTTP (as Next would), so real S3 clients can talk to it. */
+/** Tests only: serves the S3 endpoint over real HTTP (lib/s3/node-handler.ts, as `npm start` does), so real S3 clients can talk to it. */
 export async function startS3TestServer(): Promise<{ url: string; payloadModes: Set<string>; close: () => Promise<void> }> {
   const payloadModes = new Set<string>();
-  const server = http.createServer(async (req, res) => {
+  // The production path: scripts/start.mjs hands /s3 requests to serveS3 the same way.
+  const server = http.createServer((req, res) => {
     if (req.method === 'PUT') payloadModes.add(`${req.headers['x-amz-content-sha256']}${req.headers['x-amz-trailer'] ? ` ${req.headers['x-amz-trailer']}` : ''}`);
-    const url = `http://${req.headers.host}${req.url}`;
-    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-    const request = new Request(url, { method: req.method, headers, body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined, duplex: 'half' } as RequestInit);
-    const response = await handleS3(request);
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    if (response.body && req.method !== 'HEAD') Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).pipe(res);
-    else res.end();
+    void serveS3(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
