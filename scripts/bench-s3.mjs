@@ -10,7 +10,7 @@
 // ≥ 0.1× nginx requests/s (wrk, presigned URLs rotated by a Lua script); ListObjectsV2 of 100,000
 // files, all pages, < 5 s; PutObject 1 GiB ≥ 0.7× a bare Node stream-to-disk server; server RSS
 // growth < 128 MiB throughout.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -43,6 +43,7 @@ for (const tool of ['/usr/sbin/nginx', '/usr/bin/wrk', '/usr/bin/curl']) {
 }
 
 const work = fs.mkdtempSync(path.join(process.env.BENCH_DIR || os.tmpdir(), 'trove-bench-s3-'));
+fs.chmodSync(work, 0o755); // nginx's workers (another user) read the files under it
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const children = [];
 
@@ -145,18 +146,32 @@ async function waitFor(url) {
   throw new Error(`${url} did not come up`);
 }
 
+/** Runs a command without blocking this process (the bare server and the RSS sampler live in it). */
+function run(cmd, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 /** curl's bytes/s for a download (to /dev/null) or an upload (-T file). */
-function curlSpeed(url, upload) {
+async function curlSpeed(url, upload) {
   const args = ['-sS', '--fail', '-o', '/dev/null', '-w', upload ? '%{speed_upload}' : '%{speed_download}', ...(upload ? ['-T', upload, '-H', 'Expect:'] : []), url];
-  const r = spawnSync('/usr/bin/curl', args, { encoding: 'utf8' });
+  const r = await run('/usr/bin/curl', args);
   if (r.status !== 0) throw new Error(`curl ${url}: ${r.stderr}`);
   return Number(r.stdout);
 }
 
-function wrk(base, paths) {
+async function wrk(base, paths) {
   const script = path.join(work, `rotate-${crypto.randomUUID()}.lua`);
   fs.writeFileSync(script, `local paths = {${paths.map((p) => JSON.stringify(p)).join(',')}}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i])\nend\n`);
-  const r = spawnSync('/usr/bin/wrk', ['-t2', '-c32', `-d${WRK_SECONDS}s`, '-s', script, base], { encoding: 'utf8' });
+  const r = await run('/usr/bin/wrk', ['-t2', '-c32', `-d${WRK_SECONDS}s`, '-s', script, base]);
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout);
   const errors = /Non-2xx or 3xx responses: (\d+)/.exec(r.stdout);
   if (!rps) throw new Error(`wrk: ${r.stdout}${r.stderr}`);
@@ -219,8 +234,8 @@ try {
   let putTrove = 0;
   let putBare = 0;
   for (let i = 0; i < ROUNDS; i++) {
-    putBare = Math.max(putBare, curlSpeed(`http://127.0.0.1:${BARE_PORT}/`, bigFile));
-    putTrove = Math.max(putTrove, curlSpeed(putUrl, bigFile));
+    putBare = Math.max(putBare, await curlSpeed(`http://127.0.0.1:${BARE_PORT}/`, bigFile));
+    putTrove = Math.max(putTrove, await curlSpeed(putUrl, bigFile));
     for (const f of fs.readdirSync(path.join(work, 'bare'))) fs.rmSync(path.join(work, 'bare', f));
   }
   goal(`PutObject ${BIG_MB} MiB ≥ 0.7× bare Node stream-to-disk`, putTrove >= 0.7 * putBare, `Trove ${mbps(putTrove)}, bare Node ${mbps(putBare)} → ${(putTrove / putBare).toFixed(2)}×`);
@@ -230,14 +245,14 @@ try {
   let getTrove = 0;
   let getNginx = 0;
   for (let i = 0; i < ROUNDS; i++) {
-    getNginx = Math.max(getNginx, curlSpeed(`http://127.0.0.1:${NGINX_PORT}/big.bin`));
-    getTrove = Math.max(getTrove, curlSpeed(getUrl));
+    getNginx = Math.max(getNginx, await curlSpeed(`http://127.0.0.1:${NGINX_PORT}/big.bin`));
+    getTrove = Math.max(getTrove, await curlSpeed(getUrl));
   }
   goal(`GetObject ${BIG_MB} MiB ≥ 0.8× nginx`, getTrove >= 0.8 * getNginx, `Trove ${mbps(getTrove)}, nginx ${mbps(getNginx)} → ${(getTrove / getNginx).toFixed(2)}×`);
 
   // GetObject of 100 KB objects, 32 connections, wrk.
-  const nginxSmall = wrk(`http://127.0.0.1:${NGINX_PORT}`, Array.from({ length: SMALL_COUNT }, (_, i) => `/small/${i}.bin`));
-  const troveSmall = wrk(`http://127.0.0.1:${PORT}`, smallPaths);
+  const nginxSmall = await wrk(`http://127.0.0.1:${NGINX_PORT}`, Array.from({ length: SMALL_COUNT }, (_, i) => `/small/${i}.bin`));
+  const troveSmall = await wrk(`http://127.0.0.1:${PORT}`, smallPaths);
   goal(
     'GetObject 100 KB at 32 concurrent ≥ 0.1× nginx req/s',
     troveSmall.rps >= 0.1 * nginxSmall.rps && troveSmall.errors === 0,
@@ -274,7 +289,7 @@ try {
   goal('server RSS growth < 128 MiB throughout', peak - base < 128 * MiB, `baseline ${(base / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB, growth ${((peak - base) / MiB).toFixed(0)} MiB`);
   console.log(`\n(${os.cpus().length} cores, shared; best of ${ROUNDS} rounds for throughput; wrk -t2 -c32 -d${WRK_SECONDS}s over ${SMALL_COUNT} presigned URLs)`);
 } finally {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
   bare?.close();
   await app?.stop();
   await sql?.end({ timeout: 5 });
