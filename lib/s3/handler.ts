@@ -2,6 +2,7 @@ import 'server-only';
 import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AppError } from '@/lib/errors';
+import { databaseFailedSince, RETRY_AFTER_S, UNAVAILABLE_MESSAGE } from '@/lib/http/unavailable.mjs';
 import { authenticate, bucketAccess, type Principal } from './auth';
 import { listBucketsXml, listObjectsXml } from './buckets';
 import { accessDenied, invalidArgument, notImplemented, S3Error } from './errors';
@@ -69,6 +70,7 @@ function toS3Error(err: unknown): S3Error | null {
 /** Handles one S3 request under /s3 (any method); never throws. */
 export async function handleS3(request: Request): Promise<Response> {
   const requestId = crypto.randomBytes(8).toString('hex').toUpperCase();
+  const startedAt = Date.now();
   const url = new URL(request.url);
   let target: Target = { bucket: '', key: '' };
   try {
@@ -81,13 +83,16 @@ export async function handleS3(request: Request): Promise<Response> {
     return response;
   } catch (err) {
     if (request.signal.aborted && !(err instanceof AppError) && !(err instanceof S3Error)) return empty(499, requestId);
-    const e = toS3Error(err);
+    // A query that failed for want of the database: S3's "try again" answer, as pages get 503 + Retry-After.
+    const unavailable = !(err instanceof S3Error || err instanceof AppError) && databaseFailedSince(startedAt);
+    const e = unavailable ? new S3Error('ServiceUnavailable', 503, UNAVAILABLE_MESSAGE) : toS3Error(err);
     if (!e) console.error(`Trove S3 ${requestId}: ${request.method} failed:`, err);
     const { code, status, message } = e ?? { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' };
-    if (request.method === 'HEAD') return empty(status, requestId, { 'x-amz-error-code': code });
+    const retry: Record<string, string> = unavailable ? { 'Retry-After': String(RETRY_AFTER_S) } : {};
+    if (request.method === 'HEAD') return empty(status, requestId, { 'x-amz-error-code': code, ...retry });
     // A refused upload may not have been read to its end: close the connection rather than leave the
     // rest of the body to be taken for the client's next request.
-    const close: HeadersInit = request.method === 'PUT' || request.method === 'POST' ? { Connection: 'close' } : {};
+    const close: Record<string, string> = { ...retry, ...(request.method === 'PUT' || request.method === 'POST' ? { Connection: 'close' } : {}) };
     const resource = `${S3_PREFIX}/${target.bucket}${target.key ? `/${target.key}` : ''}`;
     return xml(status, doc('Error', el('Code', code) + el('Message', message) + el('Resource', resource) + el('RequestId', requestId)).replace(' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"', ''), requestId, close);
   }
