@@ -17,7 +17,11 @@ import { s3Client, startS3TestServer } from './testing';
 // (aws-chunked with trailing checksums is its default for PutObject), its XML parsing.
 
 let server: Awaited<ReturnType<typeof startS3TestServer>>;
-beforeAll(async () => { server = await startS3TestServer(); });
+// The database opens (migrations and all) in the hook, not in the first test's budget: a cold PGlite on a busy machine outlasts it.
+beforeAll(async () => {
+  await getDb();
+  server = await startS3TestServer();
+});
 afterAll(async () => { await server?.close(); });
 
 async function clientFor(userId: string, opts: { readOnly?: boolean; datasetId?: string | null } = {}): Promise<{ s3: S3Client; id: string }> {
