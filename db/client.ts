@@ -70,12 +70,14 @@ export async function openPglite(dataDir: string, lockOptions?: LockOptions): Pr
   const lock = lockDataDir(dataDir, lockOptions);
   fs.mkdirSync(dir, { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
+  // pg_trgm backs "Search files" (migration 0007 creates the extension and its index).
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   let client: InstanceType<typeof PGlite>;
   let db;
   try {
-    client = new PGlite(dir);
+    client = new PGlite(dir, { extensions: { pg_trgm } });
     db = drizzle(client, { schema });
     await migrate(db, { migrationsFolder: MIGRATIONS });
   } catch (err) {

@@ -7,7 +7,7 @@ import type { EntryItem } from '@/lib/files';
 
 export const SEARCH_LIMIT = 500;
 
-/** Searches a whole dataset by path (case-insensitive "contains"), folders first; `truncated` past SEARCH_LIMIT. */
+/** Searches a whole dataset by path (case-insensitive "contains", indexed), folders first; `truncated` past SEARCH_LIMIT. */
 export async function searchFiles(userId: string, datasetId: string, rawQuery: string): Promise<{ query: string; entries: EntryItem[]; truncated: boolean }> {
   const db = await getDb();
   await authorizeDataset(db, userId, datasetId, 'dataset.view');
@@ -17,7 +17,9 @@ export async function searchFiles(userId: string, datasetId: string, rawQuery: s
   const rows = await db
     .select({ name: entries.name, path: entries.path, kind: entries.kind, size: entries.size, updatedAt: entries.updatedAt })
     .from(entries)
-    .where(and(eq(entries.datasetId, datasetId), sql`strpos(lower(${entries.path}), lower(${query})) > 0`))
+    // ILIKE with the wildcards escaped is "contains, case-insensitive", and the trigram index
+    // (entries_path_trgm_idx, pg_trgm) serves it for queries of 3 characters or more.
+    .where(and(eq(entries.datasetId, datasetId), sql`${entries.path} ilike ${`%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`))
     .orderBy(sql`${entries.kind} <> 'folder'`, asc(entries.path))
     .limit(SEARCH_LIMIT + 1);
   return { query, entries: rows.slice(0, SEARCH_LIMIT).map((r) => ({ ...r, items: null })), truncated: rows.length > SEARCH_LIMIT };

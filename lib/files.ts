@@ -14,37 +14,94 @@ import { pruneVersionsOf } from '@/lib/file-history';
 /** Files and folders of a dataset. Every function authorizes through lib/access.ts first. */
 
 export type EntryItem = { name: string; path: string; kind: 'file' | 'folder'; size: number; updatedAt: Date; items: number | null };
-export type FolderListing = { path: string; entries: EntryItem[]; truncated: boolean };
+export type SortKey = 'name' | 'size' | 'modified';
+export type SortDir = 'asc' | 'desc';
+export type FolderPageOptions = { sort?: SortKey; dir?: SortDir; page?: number; pageSize?: number };
+export type FolderListing = { path: string; entries: EntryItem[]; page: number; pageSize: number; hasNext: boolean; sort: SortKey; dir: SortDir };
 
-const LIST_LIMIT = 5000;
+export const PAGE_SIZE = 100;
+const MAX_PAGE = 1_000_000;
 const inDataset = (datasetId: string) => eq(entries.datasetId, datasetId);
 const under = (folder: string) => sql`starts_with(${entries.path}, ${`${folder}/`}::text)`;
 const conflict = (message: string) => new AppError('CONFLICT', message);
 
-/** A folder's direct contents, folders first then files by name; NOT_FOUND for a missing folder. */
-export async function listFolder(userId: string, datasetId: string, rawFolder = ''): Promise<FolderListing> {
+/** Reads ?sort=&dir=&page= leniently: anything unknown falls back to name, ascending, page 1. */
+export function parseFolderPageParams(sp: Record<string, string | string[] | undefined>): Required<Pick<FolderPageOptions, 'sort' | 'dir' | 'page'>> {
+  const one = (k: string) => (typeof sp[k] === 'string' ? (sp[k] as string) : '');
+  const sort: SortKey = one('sort') === 'size' || one('sort') === 'modified' ? (one('sort') as SortKey) : 'name';
+  const dir: SortDir = one('dir') === 'desc' ? 'desc' : 'asc';
+  const n = Number.parseInt(one('page'), 10);
+  return { sort, dir, page: Number.isFinite(n) && n >= 1 ? Math.min(n, MAX_PAGE) : 1 };
+}
+
+// Folders are sorted among themselves by name (size sorts them by name; modified by their own time),
+// files by the chosen key; the name breaks ties. Each order is one index range scan
+// (entries_folder_*_idx, which lead with dataset, parent and kind), forwards or backwards.
+function orderFor(kind: 'file' | 'folder', sort: SortKey, dir: SortDir) {
+  const d = dir === 'desc' ? desc : asc;
+  if (sort === 'modified') return [d(entries.updatedAt), d(entries.name)];
+  if (sort === 'size' && kind === 'file') return [d(entries.size), d(entries.name)];
+  return [d(entries.name)];
+}
+
+/**
+ * One page of a folder's direct contents: folders first, then files, sorted on the server
+ * (name, size or modified; ascending or descending), `pageSize` entries per page. NOT_FOUND for a
+ * missing folder. The cost is that of one page, however many entries the folder holds (the offset
+ * walks the index only for deep pages).
+ */
+export async function listFolder(userId: string, datasetId: string, rawFolder = '', options: FolderPageOptions = {}): Promise<FolderListing> {
   const db = await getDb();
   await authorizeDataset(db, userId, datasetId, 'dataset.view');
   const folder = normalizeFolderPath(rawFolder);
+  const sort = options.sort ?? 'name';
+  const dir = options.dir ?? 'asc';
+  const pageSize = Math.max(1, Math.min(options.pageSize ?? PAGE_SIZE, 1000));
+  const page = Math.max(1, Math.min(Math.floor(options.page ?? 1), MAX_PAGE));
   if (folder !== '') {
     const [row] = await db.select({ kind: entries.kind }).from(entries).where(and(inDataset(datasetId), eq(entries.path, folder)));
     if (row?.kind !== 'folder') throw new AppError('NOT_FOUND', 'This folder does not exist.');
   }
-  const rows = await db
+  const here = (kind: 'file' | 'folder') => and(inDataset(datasetId), eq(entries.parent, folder), eq(entries.kind, kind));
+  const columns = { name: entries.name, path: entries.path, kind: entries.kind, size: entries.size, updatedAt: entries.updatedAt };
+  const offset = (page - 1) * pageSize;
+
+  const folders = await db
     .select({
-      name: entries.name,
-      path: entries.path,
-      kind: entries.kind,
-      size: entries.size,
-      updatedAt: entries.updatedAt,
+      ...columns,
       // Spelled out: drizzle renders columns unqualified here, which the subquery would bind to c.
-      items: sql<number | null>`case when "entries"."kind" = 'folder' then (select count(*)::int from entries c where c.dataset_id = "entries"."dataset_id" and c.parent = "entries"."path") end`,
+      items: sql<number | null>`(select count(*)::int from entries c where c.dataset_id = "entries"."dataset_id" and c.parent = "entries"."path")`,
     })
     .from(entries)
-    .where(and(inDataset(datasetId), eq(entries.parent, folder)))
-    .orderBy(desc(sql`${entries.kind} = 'folder'`), asc(entries.name))
-    .limit(LIST_LIMIT + 1);
-  return { path: folder, entries: rows.slice(0, LIST_LIMIT), truncated: rows.length > LIST_LIMIT };
+    .where(here('folder'))
+    .orderBy(...orderFor('folder', sort, dir))
+    .limit(pageSize + 1)
+    .offset(offset);
+  if (folders.length > pageSize) return { path: folder, entries: folders.slice(0, pageSize), page, pageSize, hasNext: true, sort, dir };
+
+  // Files continue where the folders end: the number of folders is known unless this page starts past them.
+  let folderCount = offset + folders.length;
+  if (folders.length === 0 && offset > 0) {
+    const [c] = await db.select({ n: sql<number>`count(*)::int` }).from(entries).where(here('folder'));
+    folderCount = Number(c?.n ?? 0);
+  }
+  const want = pageSize - folders.length;
+  const files = await db
+    .select(columns)
+    .from(entries)
+    .where(here('file'))
+    .orderBy(...orderFor('file', sort, dir))
+    .limit(want + 1)
+    .offset(Math.max(0, offset + folders.length - folderCount));
+  return {
+    path: folder,
+    entries: [...folders, ...files.slice(0, want).map((f) => ({ ...f, items: null }))],
+    page,
+    pageSize,
+    hasNext: files.length > want,
+    sort,
+    dir,
+  };
 }
 
 /** Creates a folder (and any missing folders above it). */
@@ -262,6 +319,53 @@ export async function deleteEntry(userId: string, datasetId: string, rawPath: st
     return files;
   });
   return { deletedFiles: files };
+}
+
+export const MAX_SELECTION = 1000;
+
+/**
+ * Deletes several files and folders (a folder with everything in it) in one transaction and one
+ * activity event, each selected entry moving to the Trash as its own item (restorable on its own,
+ * like a single delete); entries already gone are skipped, NOT_FOUND when none of them exists.
+ */
+export async function deleteEntries(userId: string, datasetId: string, rawPaths: string[]): Promise<{ deleted: number; deletedFiles: number }> {
+  if (rawPaths.length === 0) throw new AppError('INVALID', 'Select at least one file or folder.');
+  if (rawPaths.length > MAX_SELECTION) throw new AppError('INVALID', `Select at most ${MAX_SELECTION.toLocaleString('en-US')} entries at a time.`);
+  const paths = [...new Set(rawPaths.map((p) => normalizePath(p)))];
+  return write(datasetId, userId, 'files.manage', async (tx) => {
+    const found = await tx
+      .select({ path: entries.path, kind: entries.kind })
+      .from(entries)
+      .where(and(inDataset(datasetId), inArray(entries.path, paths)))
+      .for('update');
+    // An entry inside a selected folder goes with that folder's trash item.
+    const folders = found.filter((t) => t.kind === 'folder').map((t) => t.path);
+    const targets = found.filter((t) => !folders.some((f) => isWithin(t.path, f) && t.path !== f));
+    if (targets.length === 0) throw new AppError('NOT_FOUND', 'The selected files no longer exist.');
+    let files = 0;
+    for (const t of targets) {
+      const scope = t.kind === 'folder' ? sql`(path = ${t.path} or starts_with(path, ${`${t.path}/`}::text))` : sql`path = ${t.path}`;
+      const gone = rowsOf<{ kind: string }>(
+        await tx.execute(sql`
+          with gone as (delete from entries where dataset_id = ${datasetId} and ${scope} returning *)
+          insert into trashed_entries (id, trash_id, root, dataset_id, path, kind, size, content_type, sha256, storage_key, created_by, updated_by, created_at, updated_at, deleted_by)
+          select id, ${randomUUID()}::uuid, path = ${t.path}, dataset_id, path, kind, size, content_type, sha256, storage_key, created_by, updated_by, created_at, updated_at, ${userId}::uuid from gone
+          returning kind`),
+      );
+      files += gone.filter((g) => g.kind === 'file').length;
+    }
+    const folder = targets.map((t) => parentOf(t.path)).reduce((x, y) => (x === y ? x : commonPrefixFolder(x, y)));
+    await logActivity(tx, userId, { datasetId }, 'entries.deleted', { entries: targets.length, files, folder, path: targets[0].path, trash: true });
+    return { deleted: targets.length, deletedFiles: files };
+  });
+}
+
+function commonPrefixFolder(a: string, b: string): string {
+  const x = a ? a.split('/') : [];
+  const y = b ? b.split('/') : [];
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return x.slice(0, i).join('/');
 }
 
 /** `totalSize` is every stored byte of the dataset: its files, their earlier versions and its Trash; `historySize` the last two. */

@@ -68,8 +68,14 @@ export const entries = pgTable(
   },
   (t) => [
     uniqueIndex('entries_dataset_path_key').on(t.datasetId, t.path),
-    index('entries_dataset_parent_idx').on(t.datasetId, t.parent),
     // S3 listings walk a dataset in key order (a folder's key is "<path>/"), byte order: lib/s3/listing.ts.
     index('entries_s3_key_idx').on(t.datasetId, sql`(case when ${t.kind} = 'folder' then ${t.path} || '/' else ${t.path} end) collate "C"`),
+    // A folder's page in each sort order (folders and files are paged separately, so kind leads):
+    // a folder of 100,000 files opens as fast as one of 10.
+    index('entries_folder_name_idx').on(t.datasetId, t.parent, t.kind, t.name),
+    index('entries_folder_size_idx').on(t.datasetId, t.parent, t.kind, t.size, t.name),
+    index('entries_folder_modified_idx').on(t.datasetId, t.parent, t.kind, t.updatedAt, t.name),
+    // "Search files" (path contains, case-insensitive): trigram index (pg_trgm, also in PGlite).
+    index('entries_path_trgm_idx').using('gin', sql`${t.path} gin_trgm_ops`),
   ],
 );

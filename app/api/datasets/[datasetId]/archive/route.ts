@@ -1,10 +1,12 @@
 import { Readable } from 'node:stream';
-import { openFolderArchive } from '@/lib/archive';
+import { openFolderArchive, openSelectionArchive, type FolderArchive } from '@/lib/archive';
 import { getCurrentUser } from '@/lib/auth/session';
 import { AppError } from '@/lib/errors';
+import { isCrossSite } from '@/lib/http/origin';
 import { contentDisposition } from '@/lib/storage/http';
 
 // GET /api/datasets/<id>/archive?path=<folder>: the folder (default: the whole dataset) as a streamed .zip.
+// POST (a form with one `path` field per selected entry): the selection as a streamed .zip.
 
 /** A web stream that reads the zip only as fast as the client takes it; cancelling (a client gone) destroys it. */
 function pullFrom(readable: Readable): ReadableStream<Uint8Array> {
@@ -25,25 +27,50 @@ type Ctx = { params: Promise<{ datasetId: string }> };
 
 const json = (status: number, body: unknown) => Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
 
+function zipResponse(archive: FolderArchive): Response {
+  return new Response(pullFrom(archive.stream()), {
+    headers: {
+      'Content-Type': 'application/zip',
+      'Content-Disposition': contentDisposition(archive.fileName),
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': 'sandbox',
+      'Cache-Control': 'private, no-store, no-transform',
+    },
+  });
+}
+
+function failed(err: unknown): Response {
+  if (err instanceof AppError) return json(err.status, { error: err.message });
+  console.error('archive route failed:', err);
+  return json(500, { error: 'Something went wrong on our side. Please try again.' });
+}
+
 export async function GET(request: Request, ctx: Ctx): Promise<Response> {
   try {
     const user = await getCurrentUser();
     if (!user) return json(401, { error: 'Log in to download files.' });
     const { datasetId } = await ctx.params;
     const folder = new URL(request.url).searchParams.get('path') ?? '';
-    const archive = await openFolderArchive(user.id, datasetId, folder);
-    return new Response(pullFrom(archive.stream()), {
-      headers: {
-        'Content-Type': 'application/zip',
-        'Content-Disposition': contentDisposition(archive.fileName),
-        'X-Content-Type-Options': 'nosniff',
-        'Content-Security-Policy': 'sandbox',
-        'Cache-Control': 'private, no-store, no-transform',
-      },
-    });
+    return zipResponse(await openFolderArchive(user.id, datasetId, folder));
   } catch (err) {
-    if (err instanceof AppError) return json(err.status, { error: err.message });
-    console.error('archive route failed:', err);
-    return json(500, { error: 'Something went wrong on our side. Please try again.' });
+    return failed(err);
+  }
+}
+
+export async function POST(request: Request, ctx: Ctx): Promise<Response> {
+  try {
+    if (isCrossSite(request.headers)) return json(403, { error: 'Cross-site request refused.' });
+    const user = await getCurrentUser();
+    if (!user) return json(401, { error: 'Log in to download files.' });
+    const { datasetId } = await ctx.params;
+    let paths: string[];
+    try {
+      paths = (await request.formData()).getAll('path').filter((p): p is string => typeof p === 'string');
+    } catch {
+      throw new AppError('INVALID', 'Send the selected paths as a form.');
+    }
+    return zipResponse(await openSelectionArchive(user.id, datasetId, paths));
+  } catch (err) {
+    return failed(err);
   }
 }
