@@ -69,3 +69,88 @@ export async function logUpload(tx: Tx, actorId: string, datasetId: string, file
     .set({ detail: { batch, files: d.files + 1, bytes: d.bytes + file.size, folder: commonFolder(d.folder, file.folder) }, createdAt: sql`now()` })
     .where(eq(activityEvents.id, event.id));
 }
+
+/** Kinds of dataset activity the Activity tab filters by (each a set of action prefixes). */
+export const ACTIVITY_KINDS = {
+  files: { label: 'Files', prefixes: ['file.', 'files.', 'folder.', 'entry.', 'entries.'] },
+  sharing: { label: 'Sharing', prefixes: ['invitation.', 'grant.', 'request.'] },
+  dataset: { label: 'Dataset', prefixes: ['dataset.'] },
+} as const;
+export type ActivityKind = keyof typeof ACTIVITY_KINDS;
+export const kindOf = (action: string): ActivityKind | 'other' =>
+  (Object.keys(ACTIVITY_KINDS) as ActivityKind[]).find((k) => ACTIVITY_KINDS[k].prefixes.some((p) => action.startsWith(p))) ?? 'other';
+
+export type ActivityPageOptions = { before?: string | null; actorId?: string | null; kind?: string | null; limit?: number };
+export type ActivityPage = { items: (ActivityItem & { actorId: string | null })[]; older: string | null };
+
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)_([0-9a-f-]{36})$/i;
+
+/**
+ * One page of a dataset's or team's activity, newest first, optionally one person's or one kind's;
+ * `older` is the cursor of the next page (keyset on time and id, so new events never shift pages).
+ * Callers authorize first. A malformed cursor or filter means "no filter".
+ */
+export async function listActivityPage(db: Db | Tx, target: Target, options: ActivityPageOptions = {}): Promise<ActivityPage> {
+  const limit = Math.max(1, Math.min(options.limit ?? 50, 200));
+  const conds = [target.datasetId ? eq(activityEvents.datasetId, target.datasetId) : eq(activityEvents.teamId, target.teamId!)];
+  const cursor = options.before ? CURSOR.exec(options.before) : null;
+  if (cursor) {
+    const at = cursor[1];
+    conds.push(sql`(${activityEvents.createdAt}, ${activityEvents.id}) < (${at}::timestamptz, ${cursor[2]}::uuid)`);
+  }
+  if (options.actorId && UUID.test(options.actorId)) conds.push(eq(activityEvents.actorId, options.actorId));
+  if (options.kind && options.kind in ACTIVITY_KINDS) {
+    const prefixes = ACTIVITY_KINDS[options.kind as ActivityKind].prefixes;
+    conds.push(sql`(${sql.join(prefixes.map((p) => sql`starts_with(${activityEvents.action}, ${p}::text)`), sql` or `)})`);
+  }
+  const rows = await db
+    .select({
+      id: activityEvents.id,
+      action: activityEvents.action,
+      detail: activityEvents.detail,
+      createdAt: activityEvents.createdAt,
+      actorId: activityEvents.actorId,
+      actorName: users.name,
+      actorEmail: users.email,
+      // The cursor keeps PostgreSQL's microseconds (a JS Date would cut them to milliseconds and skip events).
+      at: sql<string>`to_char(${activityEvents.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+    })
+    .from(activityEvents)
+    .leftJoin(users, eq(users.id, activityEvents.actorId))
+    .where(and(...conds))
+    .orderBy(desc(activityEvents.createdAt), desc(activityEvents.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const items = page.map(({ at: _at, ...r }) => ({ ...r, detail: r.detail as Record<string, unknown> }));
+  const last = page.at(-1);
+  return { items, older: rows.length > limit && last ? `${last.at}_${last.id}` : null };
+}
+
+/** The people who appear in a dataset's or team's activity (for the person filter), by name. */
+export async function listActivityActors(db: Db | Tx, target: Target): Promise<{ id: string; name: string; email: string }[]> {
+  const where = target.datasetId ? eq(activityEvents.datasetId, target.datasetId) : eq(activityEvents.teamId, target.teamId!);
+  return db
+    .selectDistinct({ id: users.id, name: users.name, email: users.email })
+    .from(activityEvents)
+    .innerJoin(users, eq(users.id, activityEvents.actorId))
+    .where(where)
+    .orderBy(users.name, users.email)
+    .limit(500);
+}
+
+export type ActivityGroup = { key: string; actorName: string | null; kind: ActivityKind | 'other'; items: ActivityItem[] };
+
+/** Consecutive events by the same person of the same kind make one group (the page shows them together). */
+export function groupActivity(items: (ActivityItem & { actorId?: string | null })[]): ActivityGroup[] {
+  const groups: ActivityGroup[] = [];
+  let prevActor: string | null | undefined;
+  for (const it of items) {
+    const kind = kindOf(it.action);
+    const last = groups.at(-1);
+    const actor = it.actorId ?? it.actorEmail ?? null;
+    if (last && last.kind === kind && prevActor === actor) last.items.push(it);
+    else groups.push({ key: it.id, actorName: it.actorName, kind, items: [it] });
+    prevActor = actor;
+  }
+  return groups;
+}

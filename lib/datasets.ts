@@ -3,7 +3,7 @@ import { and, count, desc, eq, ilike, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { datasets, users } from '@/db/schema';
 import { accessibleDatasets, authorizeDataset, getDatasetAccess, type DatasetRole } from '@/lib/access';
-import { listActivityFor, logActivity } from '@/lib/activity';
+import { listActivityActors, listActivityFor, listActivityPage, logActivity, type ActivityPageOptions } from '@/lib/activity';
 import { AppError, isUniqueViolation } from '@/lib/errors';
 import { getDatasetStats, listStorageKeys, statsForDatasets, type DatasetStats } from '@/lib/files';
 import { hasUnsafeChars } from '@/lib/validation/common';
@@ -142,4 +142,12 @@ export async function listDatasetActivity(userId: string, datasetId: string) {
   const db = await getDb();
   await authorizeDataset(db, userId, datasetId, 'access.manage');
   return listActivityFor(db, { datasetId });
+}
+
+/** Managers and owner: one page of the dataset's activity (filters and cursor as lib/activity.ts reads them) and the people in it. */
+export async function listDatasetActivityPage(userId: string, datasetId: string, options: ActivityPageOptions = {}) {
+  const db = await getDb();
+  await authorizeDataset(db, userId, datasetId, 'access.manage');
+  const [page, actors] = await Promise.all([listActivityPage(db, { datasetId }, options), listActivityActors(db, { datasetId })]);
+  return { ...page, actors };
 }

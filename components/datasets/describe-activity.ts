@@ -24,6 +24,11 @@ function describe(action: string, d: Record<string, string | undefined>): string
     }
     case 'file.replaced': return `replaced ${d.path}`;
     case 'file.deleted': return d.trash ? `moved ${d.path} to the Trash` : `deleted ${d.path}`;
+    case 'entries.deleted': {
+      const n = Number(d.entries ?? 0);
+      const where = d.folder ? `${d.folder}/` : 'the top folder';
+      return n === 1 ? `moved ${d.path} to the Trash` : `moved ${n.toLocaleString('en-US')} selected files and folders in ${where} to the Trash`;
+    }
     case 'folder.created': return `created folder ${d.path}`;
     case 'folder.deleted': return d.trash ? `moved folder ${d.path} to the Trash` : `deleted folder ${d.path}`;
     case 'file.version_restored': return `restored the version of ${d.path} saved ${d.savedAt ? formatDateTime(d.savedAt) : 'earlier'}`;

@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { userAction } from '@/lib/action';
-import { createFolder, deleteEntry, moveEntry } from '@/lib/files';
+import { createFolder, deleteEntries, deleteEntry, MAX_SELECTION, moveEntry } from '@/lib/files';
 import { joinPath, normalizeFolderPath, normalizeName, parentOf } from '@/lib/paths';
 import { uuidField } from '@/lib/validation/common';
 
@@ -11,7 +11,7 @@ import { uuidField } from '@/lib/validation/common';
 const pathField = z.string().max(8192, 'That path is too long.');
 
 function refresh(datasetId: string) {
-  revalidatePath(`/datasets/${datasetId}`);
+  revalidatePath(`/datasets/${datasetId}`, 'layout'); // every tab: header counts, files, activity
   revalidatePath('/datasets'); // file counts and "updated" in the inventory
 }
 
@@ -36,3 +36,12 @@ export const deleteEntryAction = userAction(z.object({ datasetId: uuidField, pat
   refresh(input.datasetId);
   return result;
 });
+
+export const deleteEntriesAction = userAction(
+  z.object({ datasetId: uuidField, paths: z.array(pathField).min(1, 'Select at least one file or folder.').max(MAX_SELECTION, `Select at most ${MAX_SELECTION} entries at a time.`) }),
+  async (user, input) => {
+    const result = await deleteEntries(user.id, input.datasetId, input.paths);
+    refresh(input.datasetId);
+    return result;
+  },
+);

@@ -1,56 +1,97 @@
 'use client';
 
 import Link from 'next/link';
-import { useMemo, useState } from 'react';
+import { useRouter } from 'next/navigation';
+import { useEffect, useId, useRef, useState, useTransition } from 'react';
+import { Button } from '@/components/ui/button';
+import { Dialog } from '@/components/ui/dialog';
+import { FormMessage } from '@/components/ui/field';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { formatBytes } from '@/lib/format';
 import { VersionsButton } from '@/components/file-versions/versions-button';
+import { deleteEntriesAction } from './actions';
 import { EntryDialogs, type DialogState } from './entry-dialogs';
 import { EntryIcon } from './entry-icon';
-import { filePageHref, fileUrl, folderHref } from './urls';
+import { filePageHref, fileUrl, folderHref, selectionArchiveUrl, type FolderView } from './urls';
 
 export type EntryRow = { name: string; path: string; kind: 'file' | 'folder'; size: number; updatedAt: string; items: number | null };
 type SortKey = 'name' | 'size' | 'modified';
 
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-const compare: Record<SortKey, (a: EntryRow, b: EntryRow) => number> = {
-  name: (a, b) => collator.compare(a.name, b.name),
-  size: (a, b) => (a.kind === 'folder' ? (a.items ?? 0) - (b.items ?? 0) : a.size - b.size) || collator.compare(a.name, b.name),
-  modified: (a, b) => a.updatedAt.localeCompare(b.updatedAt) || collator.compare(a.name, b.name),
-};
+/** How the server sorted the rows; null for search results (sorted by path, not re-sortable). */
+export type SortState = { folder: string; sort: SortKey; dir: 'asc' | 'desc' } | null;
 
-const sizeText = (e: EntryRow) => (e.kind === 'folder' ? `${e.items ?? 0} ${e.items === 1 ? 'item' : 'items'}` : formatBytes(e.size));
+const sizeText = (e: EntryRow) => (e.kind === 'folder' ? `${(e.items ?? 0).toLocaleString('en-US')} ${e.items === 1 ? 'item' : 'items'}` : formatBytes(e.size));
 
-/** A folder's entries, folders first, sortable by name, size or modified; managers get rename and delete. */
-export function EntryTable({ datasetId, rows, canManage, showPath = false }: { datasetId: string; rows: EntryRow[]; canManage: boolean; showPath?: boolean }) {
-  const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: 'name', dir: 1 });
+type Props = { datasetId: string; rows: EntryRow[]; canManage: boolean; showPath?: boolean; sort?: SortState };
+
+/**
+ * A page of a folder's entries (sorted on the server: the column headers are links), with
+ * checkboxes for Download selected (a .zip) and, for managers, Delete selected; per-row rename and delete.
+ */
+export function EntryTable({ datasetId, rows, canManage, showPath = false, sort = null }: Props) {
   const [dialog, setDialog] = useState<DialogState>(null);
-  const sorted = useMemo(() => {
-    const byKind = (e: EntryRow) => (e.kind === 'folder' ? 0 : 1);
-    return [...rows].sort((a, b) => byKind(a) - byKind(b) || sort.dir * compare[sort.key](a, b));
-  }, [rows, sort]);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [message, setMessage] = useState<string>();
+  const allId = useId();
+  // A new page (another folder, sort or page, or a refresh after a change) starts with what is still there.
+  const key = rows.map((r) => r.path).join('\n');
+  useEffect(() => {
+    const present = new Set(key.split('\n'));
+    setSelected((s) => new Set([...s].filter((p) => present.has(p))));
+  }, [key]);
+  const allChecked = rows.length > 0 && rows.every((r) => selected.has(r.path));
+  const toggle = (path: string, on: boolean) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (on) next.add(path);
+      else next.delete(path);
+      return next;
+    });
 
-  const header = (key: SortKey, label: string, className = '') => {
-    const active = sort.key === key;
+  const header = (k: SortKey, label: string, className = '') => {
+    if (!sort) return <th scope="col" className={`px-2 py-2 font-medium ${className}`}>{label}</th>;
+    const active = sort.sort === k;
+    const next: FolderView = { sort: k, dir: active && sort.dir === 'asc' ? 'desc' : 'asc' };
     return (
-      <th scope="col" aria-sort={active ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'} className={`px-2 py-2 font-medium ${className}`}>
-        <button
-          type="button"
-          onClick={() => setSort({ key, dir: active ? ((-sort.dir) as 1 | -1) : 1 })}
-          className="inline-flex items-center gap-1 rounded px-1 hover:bg-slate-100"
-        >
+      <th scope="col" aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'} className={`px-2 py-2 font-medium ${className}`}>
+        <Link href={folderHref(datasetId, sort.folder, next)} className="inline-flex items-center gap-1 rounded px-1 hover:bg-slate-100">
           {label}
-          <span aria-hidden="true" className="text-xs text-slate-400">{active ? (sort.dir === 1 ? '▲' : '▼') : '↕'}</span>
-        </button>
+          <span aria-hidden="true" className="text-xs text-slate-400">{active ? (sort.dir === 'asc' ? '▲' : '▼') : '↕'}</span>
+        </Link>
       </th>
     );
   };
 
+  const count = selected.size;
   return (
     <>
-      <table className="mt-4 w-full table-fixed border-collapse text-sm">
+      {rows.length > 0 && (
+        <div className="mt-4 flex min-h-9 flex-wrap items-center gap-x-3 gap-y-2 text-sm">
+          <span className="flex items-center gap-2">
+            <input
+              id={allId}
+              type="checkbox"
+              checked={allChecked}
+              onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((r) => r.path)) : new Set())}
+              className="h-4 w-4 rounded border-slate-300"
+            />
+            <label htmlFor={allId} className="text-slate-700">Select all on this page</label>
+          </span>
+          {count > 0 && (
+            <>
+              <span role="status" className="text-slate-600">{count.toLocaleString('en-US')} selected</span>
+              <DownloadSelected datasetId={datasetId} paths={[...selected]} onError={setMessage} />
+              {canManage && <Button variant="danger" className="py-1" onClick={() => setConfirmDelete(true)}>Delete selected</Button>}
+            </>
+          )}
+        </div>
+      )}
+      {message && <div className="mt-2"><FormMessage message={message} /></div>}
+      <table className="mt-2 w-full table-fixed border-collapse text-sm">
         <thead className="border-b border-slate-200 text-left text-slate-600">
           <tr>
+            <th scope="col" className="w-8 px-2 py-2"><span className="sr-only">Selected</span></th>
             {header('name', 'Name')}
             {header('size', 'Size', 'hidden w-28 sm:table-cell')}
             {header('modified', 'Modified', 'hidden w-44 md:table-cell')}
@@ -58,8 +99,17 @@ export function EntryTable({ datasetId, rows, canManage, showPath = false }: { d
           </tr>
         </thead>
         <tbody>
-          {sorted.map((e, i) => (
-            <tr key={e.path} className="border-b border-slate-100 last:border-0 hover:bg-slate-50">
+          {rows.map((e, i) => (
+            <tr key={e.path} className={`border-b border-slate-100 last:border-0 hover:bg-slate-50 ${selected.has(e.path) ? 'bg-indigo-50/60' : ''}`}>
+              <td className="px-2 py-2 align-top">
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${showPath ? e.path : e.name}`}
+                  checked={selected.has(e.path)}
+                  onChange={(ev) => toggle(e.path, ev.target.checked)}
+                  className="mt-0.5 h-4 w-4 rounded border-slate-300"
+                />
+              </td>
               <td className="px-2 py-2">
                 <div className="flex min-w-0 items-center gap-2">
                   <EntryIcon kind={e.kind} />
@@ -98,6 +148,80 @@ export function EntryTable({ datasetId, rows, canManage, showPath = false }: { d
         </tbody>
       </table>
       {canManage && <EntryDialogs datasetId={datasetId} state={dialog} onClose={() => setDialog(null)} />}
+      {canManage && (
+        <Dialog open={confirmDelete} onClose={() => setConfirmDelete(false)} title={`Delete ${count.toLocaleString('en-US')} selected ${count === 1 ? 'item' : 'items'}`}>
+          {confirmDelete && (
+            <DeleteSelectedForm
+              datasetId={datasetId}
+              entries={rows.filter((r) => selected.has(r.path))}
+              onDone={(ok) => {
+                setConfirmDelete(false);
+                if (ok) setSelected(new Set());
+              }}
+            />
+          )}
+        </Dialog>
+      )}
     </>
+  );
+}
+
+/** Asks the server whether the selection may be zipped (the cap), then posts a form so the browser streams the .zip to disk. */
+function DownloadSelected({ datasetId, paths, onError }: { datasetId: string; paths: string[]; onError: (m?: string) => void }) {
+  const form = useRef<HTMLFormElement>(null);
+  const [pending, setPending] = useState(false);
+  const go = async () => {
+    setPending(true);
+    onError(undefined);
+    try {
+      const body = new FormData();
+      for (const p of paths) body.append('path', p);
+      const r = await fetch(`${selectionArchiveUrl(datasetId)}?check=1`, { method: 'POST', body });
+      if (!r.ok) return onError(((await r.json().catch(() => ({}))) as { error?: string }).error ?? `The download was refused (${r.status}).`);
+      form.current?.submit();
+    } catch {
+      onError('The connection failed. Try again.');
+    } finally {
+      setPending(false);
+    }
+  };
+  return (
+    <>
+      <Button variant="secondary" className="py-1" disabled={pending} onClick={go}>Download selected</Button>
+      <form ref={form} method="post" action={selectionArchiveUrl(datasetId)} hidden>
+        {paths.map((p) => <input key={p} type="hidden" name="path" value={p} />)}
+      </form>
+    </>
+  );
+}
+
+function DeleteSelectedForm({ datasetId, entries, onDone }: { datasetId: string; entries: EntryRow[]; onDone: (ok: boolean) => void }) {
+  const [error, setError] = useState<string>();
+  const [pending, startTransition] = useTransition();
+  const router = useRouter();
+  const folders = entries.filter((e) => e.kind === 'folder').length;
+  const submit = (e: React.FormEvent) => {
+    e.preventDefault();
+    startTransition(async () => {
+      const r = await deleteEntriesAction({ datasetId, paths: entries.map((x) => x.path) });
+      if (r.ok) {
+        router.refresh();
+        return onDone(true);
+      }
+      setError(r.formError ?? Object.values(r.fieldErrors ?? {})[0]);
+    });
+  };
+  return (
+    <form onSubmit={submit} className="space-y-4">
+      <p className="break-words text-sm text-slate-700">
+        This permanently deletes {entries.length === 1 ? `“${entries[0].name}”` : `${entries.length.toLocaleString('en-US')} files and folders`}
+        {folders > 0 ? ', with everything in the selected folders' : ''}. It cannot be undone.
+      </p>
+      <FormMessage message={error} />
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={() => onDone(false)}>Cancel</Button>
+        <Button type="submit" variant="danger" disabled={pending}>Delete</Button>
+      </div>
+    </form>
   );
 }

@@ -4,16 +4,17 @@ import { useEffect, useId, useRef, useState, useTransition } from 'react';
 import { Button, buttonClass } from '@/components/ui/button';
 import { FormMessage, TextField } from '@/components/ui/field';
 import { createFolderAction } from './actions';
-import { UploadList } from './upload-list';
-import { droppedFiles, useUploads } from './use-uploads';
+import { UploadPanel, useDatasetUploads } from './upload-provider';
+import { droppedFiles } from './use-uploads';
 
 // The real file inputs are visually hidden behind their labels (styled as buttons), so the
 // visible label is the control; the ring follows keyboard focus on the input.
 const pickerLabel = `${buttonClass('secondary')} cursor-pointer peer-focus-visible:ring-2 peer-focus-visible:ring-indigo-500 peer-focus-visible:ring-offset-2`;
 
 /** Upload files / a folder into the current folder, and create folders (editors and above). */
-export function FolderToolbar({ datasetId, folder, maxUploadBytes }: { datasetId: string; folder: string; maxUploadBytes: number }) {
-  const { items, start, cancel, retry, clear, startedAt } = useUploads(datasetId, folder, maxUploadBytes);
+export function FolderToolbar({ datasetId, folder }: { datasetId: string; folder: string }) {
+  const { start: startIn } = useDatasetUploads();
+  const start = (files: Parameters<typeof startIn>[0]) => startIn(files, folder);
   const filesId = useId();
   const folderId = useId();
   const folderInput = useRef<HTMLInputElement>(null);
@@ -60,7 +61,7 @@ export function FolderToolbar({ datasetId, folder, maxUploadBytes }: { datasetId
         Or drop files and folders here
       </div>
       {creating && <NewFolderForm datasetId={datasetId} folder={folder} onDone={() => setCreating(false)} />}
-      <UploadList items={items} startedAt={startedAt} onCancel={cancel} onRetry={retry} onClear={clear} />
+      <UploadPanel inline />
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { formatBytes } from '@/lib/format';
 import { fileUrl } from './urls';
 
-export type UploadItem = { id: number; label: string; loaded: number; total: number; status: 'queued' | 'uploading' | 'done' | 'error' | 'cancelled'; error?: string };
+export type UploadItem = { id: number; label: string; path: string; loaded: number; total: number; status: 'queued' | 'uploading' | 'done' | 'error' | 'cancelled'; error?: string };
 
 const PARALLEL = 3;
 
@@ -71,11 +71,12 @@ function newBatchId(): string {
 type Job = { file: File; item: UploadItem; path: string; batch: string | null };
 
 /**
- * Uploads files into a folder a few at a time, tracking progress per file: each can be cancelled
- * (queued or running), failed ones retried; leaving the page while uploads run asks first. The page
- * refreshes when a batch ends.
+ * Uploads files into a dataset's folders a few at a time, tracking progress per file: each can be
+ * cancelled (queued or running), failed ones retried; leaving the page while uploads run asks first.
+ * The page refreshes when a batch ends. Held by UploadsProvider in the dataset's layout, so uploads
+ * keep going while the user moves between folders and tabs of the dataset.
  */
-export function useUploads(datasetId: string, folder: string, maxUploadBytes: number) {
+export function useUploads(datasetId: string, maxUploadBytes: number) {
   const router = useRouter();
   const [items, setItems] = useState<UploadItem[]>([]);
   const nextId = useRef(0);
@@ -127,21 +128,22 @@ export function useUploads(datasetId: string, folder: string, maxUploadBytes: nu
   );
 
   const start = useCallback(
-    (files: (File | PickedFile)[]) => {
+    (files: (File | PickedFile)[], folder: string) => {
       // A folder upload names each file by its path inside the chosen (or dropped) folder.
       const batchId = files.length > 1 ? newBatchId() : null;
       const batch = files.map((picked) => {
         const file = picked instanceof File ? picked : picked.file;
         const relative = picked instanceof File ? (picked as File & { webkitRelativePath?: string }).webkitRelativePath || picked.name : picked.relative;
-        const item: UploadItem = { id: nextId.current++, label: relative, loaded: 0, total: file.size, status: 'queued' };
-        const job = { file, item, path: folder ? `${folder}/${relative}` : relative, batch: batchId };
+        const path = folder ? `${folder}/${relative}` : relative;
+        const item: UploadItem = { id: nextId.current++, label: relative, path, loaded: 0, total: file.size, status: 'queued' };
+        const job = { file, item, path, batch: batchId };
         jobs.current.set(item.id, job);
         return job;
       });
       setItems((all) => [...all.filter((it) => it.status !== 'done' && it.status !== 'cancelled'), ...batch.map((j) => j.item)]);
       run(batch);
     },
-    [folder, run],
+    [run],
   );
 
   /** Stops one upload (or all): a running one is aborted, nothing of it is kept on the server. */

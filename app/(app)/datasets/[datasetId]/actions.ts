@@ -9,17 +9,17 @@ import { deleteDatasetSchema, describeDatasetSchema, lockDatasetSchema, renameDa
 
 export const renameDatasetAction = userAction(renameDatasetSchema, async (user, { datasetId, name }) => {
   await renameDataset(user.id, datasetId, name);
-  revalidatePath(`/datasets/${datasetId}`);
+  revalidatePath(`/datasets/${datasetId}`, 'layout');
 });
 
 export const describeDatasetAction = userAction(describeDatasetSchema, async (user, { datasetId, description }) => {
   await describeDataset(user.id, datasetId, description);
-  revalidatePath(`/datasets/${datasetId}`);
+  revalidatePath(`/datasets/${datasetId}`, 'layout');
 });
 
 export const lockDatasetAction = userAction(lockDatasetSchema, async (user, { datasetId, readOnly }) => {
   await setDatasetReadOnly(user.id, datasetId, readOnly);
-  revalidatePath(`/datasets/${datasetId}`);
+  revalidatePath(`/datasets/${datasetId}`, 'layout');
 });
 
 export const deleteDatasetAction = userAction(deleteDatasetSchema, async (user, { datasetId, confirmName }) => {

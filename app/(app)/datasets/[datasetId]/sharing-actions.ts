@@ -11,7 +11,7 @@ import { datasetRefSchema, endOfDayUtc, grantRoleField, grantExpirySchema, grant
 import { z } from 'zod';
 import { uuidField } from '@/lib/validation/common';
 
-const refresh = (datasetId: string) => revalidatePath(`/datasets/${datasetId}`);
+const refresh = (datasetId: string) => revalidatePath(`/datasets/${datasetId}`, 'layout'); // every tab of the dataset
 
 export const shareDatasetAction = userAction(shareSchema, async (user, { datasetId, ...input }) => {
   const results = await shareDataset(user, datasetId, input);

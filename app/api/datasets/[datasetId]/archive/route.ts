@@ -6,7 +6,8 @@ import { isCrossSite } from '@/lib/http/origin';
 import { contentDisposition } from '@/lib/storage/http';
 
 // GET /api/datasets/<id>/archive?path=<folder>: the folder (default: the whole dataset) as a streamed .zip.
-// POST (a form with one `path` field per selected entry): the selection as a streamed .zip.
+// POST (a form with one `path` field per selected entry): the selection as a streamed .zip
+// (with ?check=1, only whether it may be zipped: its counts, or the error).
 
 /** A web stream that reads the zip only as fast as the client takes it; cancelling (a client gone) destroys it. */
 function pullFrom(readable: Readable): ReadableStream<Uint8Array> {
@@ -69,7 +70,10 @@ export async function POST(request: Request, ctx: Ctx): Promise<Response> {
     } catch {
       throw new AppError('INVALID', 'Send the selected paths as a form.');
     }
-    return zipResponse(await openSelectionArchive(user.id, datasetId, paths));
+    const archive = await openSelectionArchive(user.id, datasetId, paths);
+    // ?check=1: the page asks first, so a selection over the cap gets a message instead of a download.
+    if (new URL(request.url).searchParams.get('check') === '1') return json(200, { fileCount: archive.fileCount, totalSize: archive.totalSize });
+    return zipResponse(archive);
   } catch (err) {
     return failed(err);
   }
