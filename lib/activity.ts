@@ -121,7 +121,7 @@ export async function listActivityPage(db: Db | Tx, target: Target, options: Act
     .orderBy(desc(activityEvents.createdAt), desc(activityEvents.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
-  const items = page.map(({ at: _at, ...r }) => ({ ...r, detail: r.detail as Record<string, unknown> }));
+  const items = page.map((r) => ({ id: r.id, action: r.action, detail: r.detail as Record<string, unknown>, createdAt: r.createdAt, actorId: r.actorId, actorName: r.actorName, actorEmail: r.actorEmail }));
   const last = page.at(-1);
   return { items, older: rows.length > limit && last ? `${last.at}_${last.id}` : null };
 }

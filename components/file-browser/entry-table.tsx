@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect, useId, useRef, useState, useTransition } from 'react';
+import { useId, useMemo, useRef, useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { FormMessage } from '@/components/ui/field';
@@ -30,16 +30,12 @@ type Props = { datasetId: string; rows: EntryRow[]; canManage: boolean; showPath
  */
 export function EntryTable({ datasetId, rows, canManage, showPath = false, sort = null }: Props) {
   const [dialog, setDialog] = useState<DialogState>(null);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [picked, setSelected] = useState<Set<string>>(new Set());
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [message, setMessage] = useState<string>();
   const allId = useId();
-  // A new page (another folder, sort or page, or a refresh after a change) starts with what is still there.
-  const key = rows.map((r) => r.path).join('\n');
-  useEffect(() => {
-    const present = new Set(key.split('\n'));
-    setSelected((s) => new Set([...s].filter((p) => present.has(p))));
-  }, [key]);
+  // Only what is on this page counts (another folder, sort or page, or a refresh after a change).
+  const selected = useMemo(() => new Set(rows.map((r) => r.path).filter((p) => picked.has(p))), [rows, picked]);
   const allChecked = rows.length > 0 && rows.every((r) => selected.has(r.path));
   const toggle = (path: string, on: boolean) =>
     setSelected((s) => {
