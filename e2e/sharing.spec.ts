@@ -36,7 +36,10 @@ test('invite by email, sign up through the link, accept, then role change, remov
   await page.reload();
   const people = page.getByRole('region', { name: 'People with access' });
   await people.getByRole('combobox', { name: `Role for ${invitee}` }).selectOption({ label: 'Editor' });
+  // The activity log is the Activity tab (managers and owner).
+  await page.getByRole('navigation', { name: 'Dataset sections' }).getByRole('link', { name: 'Activity' }).click();
   await expect(page.getByText(`changed ${invitee}’s role to editor`)).toBeVisible();
+  await page.getByRole('navigation', { name: 'Dataset sections' }).getByRole('link', { name: 'Overview' }).click();
   await ivy.reload();
   await ivy.getByLabel('Upload files').setInputFiles({ name: 'ivy.txt', mimeType: 'text/plain', buffer: Buffer.from('from ivy') });
   await expect(ivy.getByRole('link', { name: 'ivy.txt' })).toBeVisible();
