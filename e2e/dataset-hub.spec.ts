@@ -180,3 +180,27 @@ test('uploads keep running across folders and tabs; an empty folder under a runn
   await section.getByRole('link', { name: 'incoming', exact: true }).click();
   await expect(section.getByRole('link', { name: 'slow.bin', exact: true })).toBeVisible();
 });
+
+test('code previews are highlighted (escaped); small images in a folder show lazy thumbnails, huge ones an icon', async ({ page }) => {
+  await signUp(page, 'Cody Colour');
+  const url = await createDataset(page, `Code ${Date.now()}`);
+  const id = url.split('/').pop()!;
+  // A 1×1 PNG, and a "huge" image (over the thumbnail limit).
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+  await putFiles(page, id, [{ path: 'train.py', body: 'def main():\n    return "<script>alert(1)</script>"  # comment\n' }]);
+  for (const [name, body] of [['imgs/tiny.png', png], ['imgs/huge.png', Buffer.concat([png, Buffer.alloc(1_100_000)])]] as const) {
+    const r = await page.request.put(`/api/datasets/${id}/files/${name}`, { data: body, headers: { 'Content-Type': 'image/png' } });
+    expect(r.status()).toBeLessThan(300);
+  }
+  await page.goto(`${url}/files/train.py`);
+  const preview = page.getByRole('region', { name: 'Preview' });
+  await expect(preview.locator('.sh__token--keyword').first()).toHaveText('def');
+  await expect(preview.getByText('"<script>alert(1)</script>"', { exact: false })).toBeVisible();
+  expect(await page.locator('script:not([src])').evaluateAll((els) => els.some((e) => e.textContent?.includes('alert(1)')))).toBe(false);
+  await expectNoViolations(page, 'highlighted code');
+  await page.goto(`${url}/files?path=imgs`);
+  const thumbs = files(page).locator('img[loading="lazy"]');
+  await expect(thumbs).toHaveCount(1);
+  await expect(thumbs.first()).toHaveAttribute('src', `/api/datasets/${id}/files/imgs/tiny.png`);
+  await expect.poll(() => thumbs.first().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+});

@@ -20,6 +20,11 @@ type SortKey = 'name' | 'size' | 'modified';
 /** How the server sorted the rows; null for search results (sorted by path, not re-sortable). */
 export type SortState = { folder: string; sort: SortKey; dir: 'asc' | 'desc' } | null;
 
+// Thumbnails: raster images small enough to send whole (no server-side resizing); larger ones keep the
+// icon, so a folder of huge images never ships them as thumbnails. SVG is never rendered inline.
+const THUMB_MAX_BYTES = 1_000_000;
+const isThumbable = (e: EntryRow) => e.kind === 'file' && e.size > 0 && e.size <= THUMB_MAX_BYTES && /\.(png|jpe?g|gif|webp)$/i.test(e.name);
+
 const sizeText = (e: EntryRow) => (e.kind === 'folder' ? `${(e.items ?? 0).toLocaleString('en-US')} ${e.items === 1 ? 'item' : 'items'}` : formatBytes(e.size));
 
 type Props = { datasetId: string; rows: EntryRow[]; canManage: boolean; showPath?: boolean; sort?: SortState };
@@ -108,7 +113,12 @@ export function EntryTable({ datasetId, rows, canManage, showPath = false, sort 
               </td>
               <td className="px-2 py-2">
                 <div className="flex min-w-0 items-center gap-2">
-                  <EntryIcon kind={e.kind} />
+                  {isThumbable(e) ? (
+                    // eslint-disable-next-line @next/next/no-img-element -- a user's file through the download route (same authorization); lazy and sized
+                    <img src={fileUrl(datasetId, e.path)} alt="" width={32} height={32} loading="lazy" decoding="async" className="h-8 w-8 shrink-0 rounded border border-slate-200 bg-slate-100 object-cover" />
+                  ) : (
+                    <EntryIcon kind={e.kind} />
+                  )}
                   {e.kind === 'folder' ? (
                     <Link href={folderHref(datasetId, e.path)} className="min-w-0 break-all font-medium text-indigo-700 hover:underline">{showPath ? e.path : e.name}</Link>
                   ) : (

@@ -11,6 +11,7 @@ import { formatBytes } from '@/lib/format';
 import { orNotFound } from '@/lib/http/pages';
 import { parentOf } from '@/lib/paths';
 import { previewFile } from '@/lib/previews';
+import { highlightCode } from '@/lib/previews/highlight';
 
 type Props = { params: Promise<{ datasetId: string; path: string[] }> };
 
@@ -32,6 +33,7 @@ export default async function FilePage({ params }: Props) {
   const file = await orNotFound(previewFile(user.id, datasetId, pathOf(path)));
   const download = fileUrl(datasetId, file.path);
   const p = file.preview;
+  const code = p.kind === 'text' ? highlightCode(p.text, p.language) : null;
 
   return (
     <div className="space-y-4">
@@ -51,9 +53,12 @@ export default async function FilePage({ params }: Props) {
           <img src={download} alt={file.name} className="mx-auto max-h-[75vh] max-w-full rounded" />
         )}
         {p.kind === 'markdown' && <MarkdownView text={p.text} datasetId={d.id} folder={parentOf(file.path)} />}
-        {p.kind === 'text' && (
+        {p.kind === 'text' && (code ? (
+          // Highlighted on the server by sugar-high, which HTML-escapes all of the file's text (lib/previews/highlight.test.ts).
+          <pre className="code-preview max-h-[75vh] overflow-auto rounded-md bg-slate-50 p-3 font-mono text-sm whitespace-pre" tabIndex={0} aria-label={`Contents of ${file.name}`}><code dangerouslySetInnerHTML={{ __html: code }} /></pre>
+        ) : (
           <pre className="max-h-[75vh] overflow-auto rounded-md bg-slate-50 p-3 font-mono text-sm whitespace-pre" tabIndex={0} aria-label={`Contents of ${file.name}`}>{p.text}</pre>
-        )}
+        ))}
         {p.kind === 'table' && (
           <div className="space-y-2">
             {p.note && <p className="text-sm text-slate-600">{p.note}</p>}
