@@ -130,12 +130,12 @@ test('a big folder pages on the server, sorts by column links, selects, download
   // Activity: 105 uploads and a deletion, 50 a page with Older; filters by kind and person.
   await tabs(page).getByRole('link', { name: 'Activity' }).click();
   const activity = page.getByRole('region', { name: 'Activity' });
-  await expect(activity.getByText('deleted 2 selected files and folders in big/')).toBeVisible();
+  await expect(activity.getByText('moved 2 selected files and folders in big/ to the Trash')).toBeVisible();
   // Consecutive file changes by one person make one group (the page holds 50 events).
   await expect(activity.getByText('Paula Pager · 50 changes')).toBeVisible();
   await activity.getByRole('link', { name: 'Older' }).click();
   await expect(page).toHaveURL(/before=/);
-  await expect(activity.getByText('deleted 2 selected')).toHaveCount(0);
+  await expect(activity.getByText('moved 2 selected')).toHaveCount(0);
   await expect(activity.getByRole('link', { name: 'Older' })).toBeVisible();
   await activity.getByRole('link', { name: 'Older' }).click();
   await expect(activity.getByText('created the dataset')).toBeVisible();
