@@ -28,6 +28,12 @@ const TEAM_ROLE: Partial<Record<Actor, TeamRole>> = { owner: 'owner', manager: '
 const team = (min: TeamRole) =>
   each((a) => (a === 'anonymous' ? 'login' : !TEAM_ROLE[a] ? 'notfound' : TEAM_RANK[TEAM_ROLE[a]!] >= TEAM_RANK[min] ? 'ok' : 'forbidden'));
 
+/** Like dataset(min), but a lower role gets the stranger's 404 (a tab that does not exist for them). */
+const datasetHidden = (min: Role) => {
+  const d = dataset(min);
+  return each((a) => (d[a] === 'forbidden' ? 'notfound' : d[a]));
+};
+
 const anyUser = () => each((a) => (a === 'anonymous' ? 'login' : 'ok'));
 const onlyInvitee = (others: Outcome) => each((a) => (a === 'anonymous' ? 'login' : a === 'invitee' ? 'ok' : others));
 
@@ -150,6 +156,20 @@ export const ENDPOINTS: Record<string, Spec> = {
     run: async (fx) => (await files()).GET(new Request(fileUrl(fx, 'a.txt')), { params: Promise.resolve({ datasetId: fx.datasetId, path: ['a.txt'] }) }),
     expect: dataset('viewer'),
   },
+  'page /datasets/[datasetId]/files': { run: page(() => import('@/app/(app)/datasets/[datasetId]/files/page'), (fx) => ({ datasetId: fx.datasetId })), expect: dataset('viewer') },
+  'page /datasets/[datasetId]/people': { run: page(() => import('@/app/(app)/datasets/[datasetId]/people/page'), (fx) => ({ datasetId: fx.datasetId })), expect: dataset('viewer') },
+  // Activity (managers and owner) and Settings (owner) do not exist for lower roles: the stranger's 404.
+  'page /datasets/[datasetId]/activity': { run: page(() => import('@/app/(app)/datasets/[datasetId]/activity/page'), (fx) => ({ datasetId: fx.datasetId })), expect: datasetHidden('manager') },
+  'page /datasets/[datasetId]/settings': { run: page(() => import('@/app/(app)/datasets/[datasetId]/settings/page'), (fx) => ({ datasetId: fx.datasetId })), expect: datasetHidden('owner') },
+  'POST /api/datasets/[datasetId]/archive': {
+    run: async (fx) => {
+      const body = new FormData();
+      body.append('path', 'a.txt');
+      return (await import('@/app/api/datasets/[datasetId]/archive/route')).POST(new Request(`http://localhost:3000/api/datasets/${fx.datasetId}/archive`, { method: 'POST', body }), { params: Promise.resolve({ datasetId: fx.datasetId }) });
+    },
+    expect: dataset('viewer'),
+  },
+  'action deleteEntriesAction': { run: async (fx) => (await fb()).deleteEntriesAction({ datasetId: fx.datasetId, paths: ['a.txt'] }), expect: dataset('manager') },
   'GET /api/datasets/[datasetId]/archive': {
     run: async (fx) => (await import('@/app/api/datasets/[datasetId]/archive/route')).GET(new Request(`http://localhost:3000/api/datasets/${fx.datasetId}/archive`), { params: Promise.resolve({ datasetId: fx.datasetId }) }),
     expect: dataset('viewer'),
