@@ -101,7 +101,7 @@ export function EntryTable({ datasetId, rows, canManage, showPath = false, sort 
         </thead>
         <tbody>
           {rows.map((e, i) => (
-            <tr key={e.path} className={`border-b border-slate-100 last:border-0 hover:bg-slate-50 ${selected.has(e.path) ? 'bg-indigo-50/60' : ''}`}>
+            <tr key={e.path} className="border-b border-slate-100 last:border-0 hover:bg-slate-50">
               <td className="px-2 py-2 align-top">
                 <input
                   type="checkbox"
@@ -112,7 +112,8 @@ export function EntryTable({ datasetId, rows, canManage, showPath = false, sort 
                 />
               </td>
               <td className="px-2 py-2">
-                <div className="flex min-w-0 items-center gap-2">
+                {/* On a narrow screen the row's small buttons wrap under the name rather than squeeze it. */}
+                <div className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1">
                   {isThumbable(e) ? (
                     // eslint-disable-next-line @next/next/no-img-element -- a user's file through the download route (same authorization); lazy and sized
                     <img src={fileUrl(datasetId, e.path)} alt="" width={32} height={32} loading="lazy" decoding="async" className="h-8 w-8 shrink-0 rounded border border-slate-200 bg-slate-100 object-cover" />
@@ -123,7 +124,7 @@ export function EntryTable({ datasetId, rows, canManage, showPath = false, sort 
                     <Link href={folderHref(datasetId, e.path)} className="min-w-0 break-all font-medium text-indigo-700 hover:underline">{showPath ? e.path : e.name}</Link>
                   ) : (
                     <>
-                      <Link id={`entry-${i}`} href={filePageHref(datasetId, e.path)} className="min-w-0 break-all text-indigo-700 hover:underline">{showPath ? e.path : e.name}</Link>
+                      <Link id={`entry-${i}`} href={filePageHref(datasetId, e.path)} className="min-w-0 flex-1 basis-20 break-all text-indigo-700 hover:underline">{showPath ? e.path : e.name}</Link>
                       {/* Named "Download" (described by the file's name), so "a link named after each file" stays unique. */}
                       <a href={fileUrl(datasetId, e.path)} download aria-label="Download" aria-describedby={`entry-${i}`} title={`Download ${e.name}`} className="ml-auto shrink-0 rounded px-1.5 py-0.5 text-slate-500 hover:bg-slate-100 hover:text-slate-800">
                         <span aria-hidden="true">↓</span>
