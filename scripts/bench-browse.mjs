@@ -75,7 +75,7 @@ await browser.close();
 const sql = postgres(DB, { max: 1, onnotice: () => {} });
 const seed = (id, n) => sql`
   insert into entries (dataset_id, path, parent, name, kind, size, updated_at)
-  select ${id}::uuid, 'f' || lpad(g::text, 6, '0') || '.bin', '', 'f' || lpad(g::text, 6, '0') || '.bin', 'file', (g * 7919) % 1000000, now() - (((g * 104729) % ${n}) || ' seconds')::interval
+  select ${id}::uuid, 'f' || lpad(g::text, 6, '0') || '.bin', '', 'f' || lpad(g::text, 6, '0') || '.bin', 'file', (g::bigint * 7919) % 1000000, now() - (((g::bigint * 104729) % ${n}) || ' seconds')::interval
   from generate_series(1, ${n}) g`;
 await seed(ids[0], 10);
 await seed(ids[1], BIG);
