@@ -117,6 +117,7 @@ print("after delete", "a.csv" in [o["Key"] for o in s3.list_objects_v2(Bucket=b)
   await page.goto(`/datasets/${datasetId}`);
   await expect(page.getByRole('link', { name: 'made-by-boto', exact: true })).toBeVisible();
   await expect(page.getByRole('textbox', { name: 'Bucket' })).toHaveValue(datasetId);
+  await page.goto(`/datasets/${datasetId}/activity`); // the activity log is the Activity tab
   await expect(page.getByText('uploaded sub/rand.bin via access key laptop')).toBeVisible();
 
   // A read-only key for this dataset: reads work, writes are refused.
