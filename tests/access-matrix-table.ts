@@ -219,6 +219,35 @@ export const ENDPOINTS: Record<string, Spec> = {
   'action changeRoleAction': { run: async (fx) => (await sharing()).changeRoleAction({ datasetId: fx.datasetId, grantId: fx.viewerGrantId, role: 'editor' }), expect: dataset('manager') },
   'action removeAccessAction': { run: async (fx) => (await sharing()).removeAccessAction({ datasetId: fx.datasetId, grantId: fx.viewerGrantId }), expect: dataset('manager') },
   'action setAccessUntilAction': { run: async (fx) => (await sharing()).setAccessUntilAction({ datasetId: fx.datasetId, grantId: fx.viewerGrantId, expiresAt: '2099-01-01' }), expect: dataset('manager') },
+  // Undo: the actor removes / revokes, then undoes it; an actor who could not act has nothing to undo.
+  'action undoRemoveAccessAction': {
+    run: async (fx) => {
+      const removed = (await (await sharing()).removeAccessAction({ datasetId: fx.datasetId, grantId: fx.viewerGrantId })) as { ok: boolean; data?: { undoId?: string } };
+      return (await sharing()).undoRemoveAccessAction({ datasetId: fx.datasetId, undoId: removed.data?.undoId ?? crypto.randomUUID() });
+    },
+    expect: dataset('manager'),
+  },
+  'action undoRevokeInvitationAction': {
+    run: async (fx) => {
+      const revoked = (await (await sharing()).manageInvitationAction({ datasetId: fx.datasetId, invitationId: fx.invitationId, action: 'revoke' })) as { ok: boolean; data?: { undoId?: string } };
+      return (await sharing()).undoRevokeInvitationAction({ datasetId: fx.datasetId, undoId: revoked.data?.undoId ?? crypto.randomUUID() });
+    },
+    expect: each((a) => (a === 'anonymous' ? 'login' : a === 'manager' || a === 'owner' ? 'ok' : 'notfound')),
+  },
+  // Any signed-in user may ask; the answer is the same whether or not they could see the dataset.
+  'action requestAccessAction': { run: async (fx) => (await sharing()).requestAccessAction({ datasetId: fx.datasetId, message: '' }), expect: anyUser() },
+  'action decideAccessRequestAction': {
+    run: async (fx) => {
+      const { getDb } = await import('@/db/client');
+      const { accessRequests } = await import('@/db/schema');
+      const { makeUser } = await import('@/lib/testing/factories');
+      const asker = await makeUser('Asker');
+      const [req] = await (await getDb()).insert(accessRequests).values({ datasetId: fx.datasetId, userId: asker.id }).returning({ id: accessRequests.id });
+      return (await sharing()).decideAccessRequestAction({ datasetId: fx.datasetId, requestId: req.id, decision: 'deny' });
+    },
+    expect: dataset('manager'),
+  },
+  'action setNotificationAction': { run: async () => (await account()).setNotificationAction({ kind: 'team-shares', on: false }), expect: anyUser() },
   'action manageInvitationAction': { run: async (fx) => (await sharing()).manageInvitationAction({ datasetId: fx.datasetId, invitationId: fx.invitationId, action: 'extend' }), expect: dataset('manager') },
   'action renameDatasetAction': { run: async (fx) => (await ds()).renameDatasetAction({ datasetId: fx.datasetId, name: `r-${crypto.randomUUID()}` }), expect: dataset('owner') },
   'action lockDatasetAction': { run: async (fx) => (await ds()).lockDatasetAction({ datasetId: fx.datasetId, readOnly: true }), expect: dataset('owner') },

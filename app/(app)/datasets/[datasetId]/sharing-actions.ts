@@ -69,7 +69,8 @@ export const manageInvitationAction = userAction(invitationActionSchema, async (
 });
 
 // Any id at all: the answer never says whether the dataset exists.
-const requestAccessSchema = z.object({ datasetId: z.string().max(100), message: z.string().max(2000).default('') });
+// A malformed id can never name a dataset, so refusing it reveals nothing; a well-formed one always "succeeds".
+const requestAccessSchema = z.object({ datasetId: uuidField, message: z.string().max(2000).default('') });
 
 export const requestAccessAction = userAction(requestAccessSchema, async (user, { datasetId, message }) => {
   await requestAccess(user, datasetId, message);
