@@ -51,4 +51,24 @@ export const config = {
     const v = Number(process.env.TRASH_DAYS);
     return Number.isFinite(v) && v > 0 ? v : 30;
   },
+  /** Where file bytes live (STORAGE_DRIVER): 'local' (DATA_DIR/blobs) or 's3' (S3_* settings). */
+  get storageDriver(): string {
+    return (process.env.STORAGE_DRIVER || 'local').trim().toLowerCase();
+  },
+  /** DOWNLOAD_REDIRECT: 'presigned' sends browsers to a short-lived presigned GET (s3 only); else proxied. */
+  get downloadRedirect(): 'presigned' | 'proxy' {
+    return (process.env.DOWNLOAD_REDIRECT || '').trim().toLowerCase() === 'presigned' ? 'presigned' : 'proxy';
+  },
+  get s3() {
+    const prefix = (process.env.S3_PREFIX || '').replace(/^\/+/, '');
+    return {
+      bucket: process.env.S3_BUCKET || '',
+      region: process.env.S3_REGION || process.env.AWS_REGION || 'us-east-1',
+      endpoint: process.env.S3_ENDPOINT || undefined,
+      forcePathStyle: ['1', 'true', 'yes'].includes((process.env.S3_FORCE_PATH_STYLE || '').toLowerCase()),
+      accessKeyId: process.env.S3_ACCESS_KEY_ID || undefined,
+      secretAccessKey: process.env.S3_SECRET_ACCESS_KEY || undefined,
+      prefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix,
+    };
+  },
 };

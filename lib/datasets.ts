@@ -5,7 +5,8 @@ import { datasets, users } from '@/db/schema';
 import { accessibleDatasets, authorizeDataset, getDatasetAccess, type DatasetRole } from '@/lib/access';
 import { listActivityActors, listActivityFor, listActivityPage, logActivity, type ActivityPageOptions } from '@/lib/activity';
 import { AppError, isUniqueViolation } from '@/lib/errors';
-import { getDatasetStats, listStorageKeys, statsForDatasets, type DatasetStats } from '@/lib/files';
+import { getDatasetStats, statsForDatasets, type DatasetStats } from '@/lib/files';
+import { enqueueDatasetBlobs, kickBlobDeletions } from '@/lib/storage/deletions';
 import { hasUnsafeChars } from '@/lib/validation/common';
 import type { InventoryFilter } from '@/lib/validation/datasets';
 
@@ -121,20 +122,23 @@ export async function setDatasetReadOnly(userId: string, datasetId: string, read
 
 /**
  * Owner: deletes the dataset after they typed its name; entries, grants, invitations and activity go
- * with it (foreign keys cascade). Returns the storage keys of its blobs for the caller to remove.
+ * with it (foreign keys cascade). Its blobs are queued for deletion in the same transaction and deleted
+ * in the background (lib/storage/deletions.ts), so a crash cannot leave them behind.
  */
-export async function deleteDataset(userId: string, datasetId: string, confirmName: string): Promise<{ storageKeys: string[] }> {
+export async function deleteDataset(userId: string, datasetId: string, confirmName: string): Promise<{ queuedBlobs: number }> {
   const db = await getDb();
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const { dataset } = await authorizeDataset(tx, userId, datasetId, 'dataset.admin');
     if (confirmName.trim() !== dataset.name) throw new AppError('INVALID', 'Type the dataset’s name exactly to confirm.', 'confirmName');
     // File writes update this row in their transactions: locking it means an upload committing now
-    // either finishes first (and its blob is listed below) or waits and then finds no dataset.
+    // either finishes first (and its blob is queued below) or waits and then finds no dataset.
     await tx.select({ id: datasets.id }).from(datasets).where(eq(datasets.id, datasetId)).for('update');
-    const storageKeys = await listStorageKeys(tx, datasetId);
+    const queuedBlobs = await enqueueDatasetBlobs(tx, datasetId);
     await tx.delete(datasets).where(eq(datasets.id, datasetId));
-    return { storageKeys };
+    return { queuedBlobs };
   });
+  kickBlobDeletions();
+  return result;
 }
 
 /** Managers and owner: the dataset's activity, newest first. */

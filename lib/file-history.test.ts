@@ -7,7 +7,7 @@ import {
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '@/db/client';
-import { activityEvents, entries, fileVersions, trashedEntries } from '@/db/schema';
+import { activityEvents, blobDeletions, entries, fileVersions, trashedEntries } from '@/db/schema';
 import { openFolderArchive } from '@/lib/archive';
 import { referencedBlobKeys } from '@/lib/blob-refs';
 import { searchFiles } from '@/lib/file-search';
@@ -285,7 +285,7 @@ describe('edges', () => {
     expect(await text(await (await openVersionDownload(owner.id, id, versionId)).open())).toBe('1');
   });
 
-  it("deleting the dataset lists its versions' and its Trash's blobs for removal", async () => {
+  it("deleting the dataset queues its versions' and its Trash's blobs for removal", async () => {
     const { owner, id } = await setup();
     await put(owner.id, id, 'v.txt', '1');
     const versionKey = await keyOf(id, 'v.txt');
@@ -297,9 +297,10 @@ describe('edges', () => {
     const { deleteDataset } = await import('@/lib/datasets');
     const { getDatasetDetails } = await import('@/lib/datasets');
     const { name } = await getDatasetDetails(owner.id, id);
-    const { storageKeys } = await deleteDataset(owner.id, id, name);
-    expect(storageKeys).toEqual(expect.arrayContaining([versionKey, trashKey, currentKey]));
-    expect(storageKeys).toHaveLength(3); // the current v.txt, its version, the trashed t.txt
+    // Queued for background deletion in the deleting transaction (lib/storage/deletions.ts).
+    expect(await deleteDataset(owner.id, id, name)).toEqual({ queuedBlobs: 3 }); // the current v.txt, its version, the trashed t.txt
+    const queued = (await (await getDb()).select({ key: blobDeletions.key }).from(blobDeletions)).map((q) => q.key);
+    expect(queued).toEqual(expect.arrayContaining([versionKey, trashKey, currentKey]));
     expect(await (await getDb()).select().from(fileVersions).where(eq(fileVersions.datasetId, id))).toEqual([]);
   });
 });

@@ -77,6 +77,7 @@ export async function openVersionDownload(userId: string, datasetId: string, ver
   if (!(await store.stat(storageKey))) throw missing();
   return {
     ...meta,
+    storageKey,
     open: async (range, signal) => {
       const stream = await store.openRead(storageKey, range, signal);
       if (!stream) throw missing();

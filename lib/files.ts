@@ -2,7 +2,7 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, type Db, type Tx } from '@/db/client';
-import { datasets, entries, fileVersions, trashedEntries } from '@/db/schema';
+import { datasets, entries, fileVersions, missingBlobs, trashedEntries } from '@/db/schema';
 import { authorizeDataset } from '@/lib/access';
 import { logActivity, logUpload } from '@/lib/activity';
 import { config } from '@/lib/config';
@@ -10,6 +10,8 @@ import { AppError, isUniqueViolation } from '@/lib/errors';
 import { ancestorsOf, baseName, isWithin, joinPath, normalizeFolderPath, normalizeName, normalizePath, parentOf } from '@/lib/paths';
 import { deleteBlobs, getBlobStore, tooLargeMessage, type BlobSource, type ByteRange } from '@/lib/storage';
 import { pruneVersionsOf } from '@/lib/file-history';
+import { contentDisposition, servedContentType } from '@/lib/storage/http';
+import { S3BlobStore } from '@/lib/storage/s3-blob-store';
 
 /** Files and folders of a dataset. Every function authorizes through lib/access.ts first. */
 
@@ -216,7 +218,30 @@ export type Download = {
   updatedAt: Date;
   /** Opens the bytes (or one inclusive range of them) before anything is sent; NOT_FOUND when they are missing. */
   open: (range?: ByteRange, signal?: AbortSignal) => Promise<ReadableStream<Uint8Array>>;
+  /** Where the bytes are stored (for downloadRedirect); never sent to clients. */
+  storageKey: string;
 };
+
+/** How long a presigned download URL works (DOWNLOAD_REDIRECT=presigned). */
+export const PRESIGNED_DOWNLOAD_SECONDS = 60;
+
+/**
+ * The decision for an authorized browser download: a URL to answer 302 with, or null to proxy the bytes
+ * (with Content-Length and Range). A redirect is given only with DOWNLOAD_REDIRECT=presigned on the s3
+ * driver, for a whole-file GET: a short-lived presigned GET carrying the same Content-Disposition and
+ * Content-Type the proxied answer would. Every download path (route handler, or a faster Node handler)
+ * asks here, after openDownload has authorized and found the bytes.
+ */
+export async function downloadRedirect(file: Download, request: { method: string }): Promise<string | null> {
+  if (config.downloadRedirect !== 'presigned' || request.method !== 'GET') return null;
+  const store = getBlobStore();
+  if (!(store instanceof S3BlobStore)) return null;
+  return store.presignGet(file.storageKey, {
+    expiresIn: PRESIGNED_DOWNLOAD_SECONDS,
+    contentDisposition: contentDisposition(file.name),
+    contentType: servedContentType(file.contentType),
+  });
+}
 
 const missingBytes = (datasetId: string, path: string, key: string) => {
   console.error(`Trove: the stored bytes of file "${path}" in dataset ${datasetId} are missing (blob ${key}).`);
@@ -229,17 +254,21 @@ export async function openDownload(userId: string, datasetId: string, rawPath: s
   await authorizeDataset(db, userId, datasetId, 'dataset.view');
   const path = normalizePath(rawPath);
   const [row] = await db
-    .select({ name: entries.name, path: entries.path, kind: entries.kind, size: entries.size, contentType: entries.contentType, sha256: entries.sha256, updatedAt: entries.updatedAt, storageKey: entries.storageKey })
+    .select({ name: entries.name, path: entries.path, kind: entries.kind, size: entries.size, contentType: entries.contentType, sha256: entries.sha256, updatedAt: entries.updatedAt, storageKey: entries.storageKey, blobMissingAt: missingBlobs.foundAt })
     .from(entries)
+    .leftJoin(missingBlobs, eq(missingBlobs.key, entries.storageKey))
     .where(and(inDataset(datasetId), eq(entries.path, path)));
   if (!row || row.kind !== 'file' || !row.storageKey) throw new AppError('NOT_FOUND', 'File not found.');
-  const { storageKey, kind: _kind, ...meta } = row;
+  const { storageKey, kind: _kind, blobMissingAt, ...meta } = row;
   void _kind;
+  // Marked by `trove storage check --repair`: no need to ask the store again.
+  if (blobMissingAt) throw missingBytes(datasetId, row.path, storageKey);
   const store = getBlobStore();
   // Checked before the route answers: a missing blob is a clear 404, not a response cut off mid-way.
   if (!(await store.stat(storageKey))) throw missingBytes(datasetId, row.path, storageKey);
   return {
     ...meta,
+    storageKey,
     open: async (range, signal) => {
       const stream = await store.openRead(storageKey, range, signal);
       if (!stream) throw missingBytes(datasetId, row.path, storageKey);

@@ -1,11 +1,9 @@
 import 'server-only';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { config } from '@/lib/config';
+import { getBlobStore } from '@/lib/storage';
 
 export type Readiness = { ready: boolean; checks: { database: string; migrations: string; storage: string } };
 
@@ -64,17 +62,7 @@ async function checkMigrations(): Promise<void> {
   if (last < latest.when) throw new Error(`migration ${latest.tag} is not applied`);
 }
 
-// Write, sync and remove a small file where uploads are written.
+// Local: write, sync and remove a small file where uploads are written. S3: HeadBucket.
 async function checkStorage(): Promise<void> {
-  const dir = path.join(config.dataDir, 'blobs', 'tmp');
-  await fsp.mkdir(dir, { recursive: true });
-  const file = path.join(dir, `health-${crypto.randomBytes(6).toString('hex')}.probe`);
-  const handle = await fsp.open(file, 'wx', 0o600);
-  try {
-    await handle.write('ok');
-    await handle.sync();
-  } finally {
-    await handle.close();
-    await fsp.rm(file, { force: true });
-  }
+  await getBlobStore().check();
 }

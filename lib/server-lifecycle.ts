@@ -4,6 +4,8 @@ import { startEmailWorker, stopEmailWorker } from '@/lib/email/worker';
 import { markShuttingDown } from '@/lib/health';
 import { pruneHistory } from '@/lib/file-history';
 import { sweepSharingNotices } from '@/lib/sharing-notices';
+import { checkBlobStoreAtStart, StorageCheckError } from '@/lib/storage';
+import { startBlobDeletionWorker, stopBlobDeletionWorker } from '@/lib/storage/deletions';
 import { sweepStorage } from '@/lib/storage/sweep';
 
 const SWEEP_EVERY_MS = 6 * 3600 * 1000;
@@ -39,7 +41,15 @@ export async function startServer(): Promise<void> {
     console.error(err instanceof DataDirLockedError ? err.message : err);
     process.exit(1);
   }
+  try {
+    await checkBlobStoreAtStart();
+  } catch (err) {
+    // One line that says what is wrong (no bucket, no permission, unreachable), never a stack trace.
+    console.error(`Trove: file storage is not usable: ${err instanceof StorageCheckError ? err.message : err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
   startEmailWorker();
+  startBlobDeletionWorker();
   startStorageSweep();
   startNoticeSweep();
   const stop = (signal: string) => {
@@ -47,7 +57,7 @@ export async function startServer(): Promise<void> {
     markShuttingDown(); // /api/health/ready answers 503 from now on
     // Next's own handler stops accepting connections, waits for in-flight requests, then calls
     // process.exit. Hand the worker's leases back now, and close the database just before that exit.
-    const workerStopped = stopEmailWorker().catch(() => {});
+    const workerStopped = Promise.all([stopEmailWorker().catch(() => {}), stopBlobDeletionWorker().catch(() => {})]);
     const exit = process.exit.bind(process);
     process.exit = ((code?: number) => {
       void workerStopped

@@ -10,6 +10,9 @@ import { answerUnavailableInsteadOf500 } from '../lib/http/unavailable.mjs';
 
 process.env.NEXT_TELEMETRY_DISABLED = '1';
 process.env.NODE_ENV = 'production';
+// The AWS SDK (S3 storage driver) warns on Node 20 that its releases from January 2027 on need Node 22;
+// the version in package.json is pinned and works on Node 20, so the multi-line warning is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const distDir = process.env.NEXT_DIST_DIR || '.next';
 if (!fs.existsSync(`${distDir}/BUILD_ID`)) {

@@ -6,3 +6,4 @@ export * from './instance';
 export * from './access-keys';
 export * from './s3-uploads';
 export * from './file-history';
+export * from './storage';

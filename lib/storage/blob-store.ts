@@ -14,6 +14,9 @@ export type PutOptions = {
 
 export type StoredBlob = { key: string; size: number; sha256: string };
 
+/** A stored blob as listed by the store (for the orphan sweep and `storage check`). */
+export type ListedBlob = { key: string; size: number; mtimeMs: number };
+
 /** An inclusive byte range, as in HTTP. */
 export type ByteRange = { start: number; end: number };
 
@@ -33,6 +36,12 @@ export interface BlobStore {
   openRead(key: string, range?: ByteRange, signal?: AbortSignal): Promise<ReadableStream<Uint8Array> | null>;
   /** Removes a blob; a missing one is not an error. */
   delete(key: string): Promise<void>;
+  /** Removes several blobs (batched where the store can); missing ones are not an error. */
+  deleteMany(keys: string[]): Promise<void>;
+  /** Every blob this store wrote (nothing else that shares the directory or bucket). */
+  list(): AsyncIterable<ListedBlob>;
+  /** Throws when the store cannot be written to / reached (readiness, start-up). */
+  check(): Promise<void>;
   /** The blob's size, or null when it does not exist. */
   stat(key: string): Promise<{ size: number } | null>;
 }

@@ -5,7 +5,10 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { isLockFree, LOCK_FILE, lockDataDir, type HeldLock } from '@/lib/data-dir-lock';
 import { AppError } from '@/lib/errors';
-import type { BlobSource, BlobStore, ByteRange, PutOptions, StoredBlob } from './blob-store';
+import type { BlobSource, BlobStore, ByteRange, ListedBlob, PutOptions, StoredBlob } from './blob-store';
+import { tooLargeMessage } from './limits';
+
+export { tooLargeMessage };
 
 const KEY = /^[0-9a-f]{32}$/;
 // Loose files in tmp/ (from versions before per-process temp folders, health probes) older than this
@@ -181,6 +184,28 @@ export class LocalBlobStore implements BlobStore {
     await fsp.rm(this.pathOf(key), { force: true });
   }
 
+  async deleteMany(keys: string[]): Promise<void> {
+    for (const key of keys) await this.delete(key);
+  }
+
+  /** Writes, syncs and removes a small file where uploads are written. */
+  async check(): Promise<void> {
+    await fsp.mkdir(this.tmpDir, { recursive: true });
+    const file = path.join(this.tmpDir, `health-${crypto.randomBytes(6).toString('hex')}.probe`);
+    const handle = await fsp.open(file, 'wx', 0o600);
+    try {
+      await handle.write('ok');
+      await handle.sync();
+    } finally {
+      await handle.close();
+      await fsp.rm(file, { force: true });
+    }
+  }
+
+  list(): AsyncIterable<ListedBlob> {
+    return this.listBlobs();
+  }
+
   async stat(key: string): Promise<{ size: number } | null> {
     try {
       return { size: (await fsp.stat(this.pathOf(key))).size };
@@ -221,7 +246,7 @@ export class LocalBlobStore implements BlobStore {
   }
 
   /** Every stored blob's key with its size and modification time (for the orphan sweep). */
-  async *listBlobs(): AsyncIterable<{ key: string; size: number; mtimeMs: number }> {
+  async *listBlobs(): AsyncIterable<ListedBlob> {
     for (const a of await fsp.readdir(this.root).catch(() => [] as string[])) {
       if (!/^[0-9a-f]{2}$/.test(a)) continue;
       for (const b of await fsp.readdir(path.join(this.root, a)).catch(() => [] as string[])) {
@@ -269,17 +294,3 @@ async function syncDir(dir: string): Promise<void> {
   await handle.close();
 }
 
-/** "…larger than the 5 GiB upload limit." */
-export function tooLargeMessage(maxBytes: number): string {
-  return `This file is larger than the ${formatLimit(maxBytes)} upload limit.`;
-}
-
-function formatLimit(n: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1 && n % 1024 === 0) {
-    n /= 1024;
-    i++;
-  }
-  return `${n} ${units[i]}`;
-}

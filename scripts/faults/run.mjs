@@ -1,10 +1,11 @@
 // `npm run test:faults` — fault scripts too slow for `npm test`, each a separate process with its own
-// checks; prints one `N passed, N failed` line. bad-requests and db-outage need a build; db-outage also FAULT_DATABASE_URL (or
-// DATABASE_URL) of a database it may use, and is skipped without them.
+// checks; prints one `N passed, N failed` line. bad-requests, db-outage and two-instances need a build;
+// db-outage and two-instances also FAULT_DATABASE_URL (or DATABASE_URL) of a database they may use, and
+// are skipped without them.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
-const scripts = ['data-dir-lock.mjs', 'bad-requests.mjs', 'db-outage.mjs'];
+const scripts = ['data-dir-lock.mjs', 'bad-requests.mjs', 'db-outage.mjs', 'two-instances.mjs'];
 let passed = 0;
 let failed = 0;
 for (const s of scripts) {

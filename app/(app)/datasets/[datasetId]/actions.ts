@@ -4,7 +4,6 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { userAction } from '@/lib/action';
 import { deleteDataset, describeDataset, renameDataset, setDatasetReadOnly } from '@/lib/datasets';
-import { deleteBlobs } from '@/lib/storage';
 import { deleteDatasetSchema, describeDatasetSchema, lockDatasetSchema, renameDatasetSchema } from '@/lib/validation/datasets';
 
 export const renameDatasetAction = userAction(renameDatasetSchema, async (user, { datasetId, name }) => {
@@ -23,7 +22,6 @@ export const lockDatasetAction = userAction(lockDatasetSchema, async (user, { da
 });
 
 export const deleteDatasetAction = userAction(deleteDatasetSchema, async (user, { datasetId, confirmName }) => {
-  const { storageKeys } = await deleteDataset(user.id, datasetId, confirmName);
-  await deleteBlobs(storageKeys);
+  await deleteDataset(user.id, datasetId, confirmName);
   redirect('/datasets');
 });

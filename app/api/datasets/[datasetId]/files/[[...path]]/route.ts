@@ -1,6 +1,6 @@
 import { getCurrentUser } from '@/lib/auth/session';
 import { AppError } from '@/lib/errors';
-import { openDownload, uploadFile } from '@/lib/files';
+import { downloadRedirect, openDownload, uploadFile } from '@/lib/files';
 import { isCrossSite } from '@/lib/http/origin';
 import { errorResponse, jsonResponse } from '@/lib/http/responses';
 import { cleanContentType, contentDisposition, parseRange, servedContentType } from '@/lib/storage/http';
@@ -55,6 +55,9 @@ export async function GET(request: Request, ctx: Ctx): Promise<Response> {
     if (!user) return json(401, { error: 'Log in to download files.' });
     const { datasetId } = await ctx.params;
     const file = await openDownload(user.id, datasetId, filePath(request, datasetId));
+    // DOWNLOAD_REDIRECT=presigned on the s3 driver: the bytes come from object storage, not through Node.
+    const redirect = await downloadRedirect(file, request);
+    if (redirect) return new Response(null, { status: 302, headers: { Location: redirect, 'Cache-Control': 'private, no-store', 'Referrer-Policy': 'no-referrer' } });
     const etag = file.sha256 ? `"${file.sha256}"` : undefined;
     const headers: Record<string, string> = {
       'Content-Type': servedContentType(file.contentType),
