@@ -32,6 +32,7 @@ function cleanup() {
 }
 process.on('exit', cleanup);
 process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
 
 // ---- server memory: VmRSS of the server process and its descendants (scripts/lib/app-harness.mjs) ----
 async function measure(pid, fn) {
