@@ -11,7 +11,6 @@ import { ancestorsOf, baseName, isWithin, joinPath, normalizeFolderPath, normali
 import { deleteBlobs, getBlobStore, tooLargeMessage, type BlobSource, type ByteRange } from '@/lib/storage';
 import { pruneVersionsOf } from '@/lib/file-history';
 import { contentDisposition, servedContentType } from '@/lib/storage/http';
-import { S3BlobStore } from '@/lib/storage/s3-blob-store';
 
 /** Files and folders of a dataset. Every function authorizes through lib/access.ts first. */
 
@@ -234,8 +233,10 @@ export const PRESIGNED_DOWNLOAD_SECONDS = 60;
  */
 export async function downloadRedirect(file: Download, request: { method: string }): Promise<string | null> {
   if (config.downloadRedirect !== 'presigned' || request.method !== 'GET') return null;
+  // Asked of the store, not by instanceof: Next bundles a module into several chunks, so the store
+  // made by one (instrumentation) is not an instance of another chunk's class.
   const store = getBlobStore();
-  if (!(store instanceof S3BlobStore)) return null;
+  if (!store.presignGet) return null;
   return store.presignGet(file.storageKey, {
     expiresIn: PRESIGNED_DOWNLOAD_SECONDS,
     contentDisposition: contentDisposition(file.name),

@@ -42,6 +42,10 @@ export interface BlobStore {
   list(): AsyncIterable<ListedBlob>;
   /** Throws when the store cannot be written to / reached (readiness, start-up). */
   check(): Promise<void>;
+  /** Object stores only: a GET URL signed for `expiresIn` seconds, answered with these headers. */
+  presignGet?(key: string, opts: { expiresIn: number; contentDisposition: string; contentType: string }): Promise<string>;
+  /** Object stores only: aborts multipart uploads older than this; returns how many. */
+  abortStaleUploads?(olderThanMs: number): Promise<number>;
   /** The blob's size, or null when it does not exist. */
   stat(key: string): Promise<{ size: number } | null>;
 }

@@ -45,7 +45,7 @@ export function createBlobStore(): BlobStore {
  */
 export async function checkBlobStoreAtStart(): Promise<void> {
   const store = getBlobStore();
-  if (store instanceof S3BlobStore) await store.check();
+  if (config.storageDriver === 's3') await store.check();
 }
 
 /** Removes blobs whose entries are gone (call after the deleting transaction commits); failures are logged, never thrown. */

@@ -1,9 +1,8 @@
 import 'server-only';
 import { getDb } from '@/db/client';
 import { referencedBlobKeys } from '@/lib/blob-refs';
-import { getBlobStore } from './index';
+import { getBlobStore, type BlobStore } from './index';
 import { LocalBlobStore } from './local-blob-store';
-import { S3BlobStore } from './s3-blob-store';
 
 /**
  * A blob younger than this may belong to an upload between its store and its commit: never an orphan.
@@ -25,7 +24,7 @@ export async function sweepStorage(opts: { graceMs?: number } = {}): Promise<Swe
   const result: SweepResult = { tempBytes: 0, orphans: 0, orphanBytes: 0, abortedUploads: 0 };
   if (store instanceof LocalBlobStore) result.tempBytes = await store.sweepTemp();
   // The object store's counterpart of temp files: multipart uploads an instance never finished or aborted.
-  if (store instanceof S3BlobStore) result.abortedUploads = await store.abortStaleUploads(opts.graceMs ?? ORPHAN_GRACE_MS);
+  result.abortedUploads = (await (store as BlobStore).abortStaleUploads?.(opts.graceMs ?? ORPHAN_GRACE_MS)) ?? 0;
   const cutoff = Date.now() - (opts.graceMs ?? ORPHAN_GRACE_MS);
   const db = await getDb();
   let batch: { key: string; size: number }[] = [];
