@@ -44,6 +44,20 @@ test('create a team, invite someone who signs up through the link, and they see 
   await expect(results).toContainText('not-an-email — not a valid email');
   await expect(page.getByRole('button', { name: `Revoke invitation for ${bea}` })).toBeVisible();
 
+  // Revoking a team invitation asks first (the verb repeated) and says what happened.
+  const cal = uniqueEmail('cal');
+  await page.getByRole('textbox', { name: 'Recipients' }).fill(cal);
+  await page.getByRole('button', { name: 'Send invitations' }).click();
+  await expect(results).toContainText(`${cal} — invited`);
+  await page.getByRole('button', { name: `Revoke invitation for ${cal}` }).click();
+  const confirm = page.getByRole('dialog', { name: `Revoke the invitation for ${cal}?` });
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('button', { name: `Revoke invitation for ${cal}` })).toBeVisible();
+  await page.getByRole('button', { name: `Revoke invitation for ${cal}` }).click();
+  await confirm.getByRole('button', { name: 'Revoke' }).click();
+  await expect(page.getByRole('region', { name: 'Notifications' })).toContainText(`Revoked the invitation for ${cal}.`);
+  await expect(page.getByRole('button', { name: `Revoke invitation for ${cal}` })).toHaveCount(0);
+
   const { context, page: member } = await joinThroughInvitation(browser, bea, await invitationLinkFor(bea), teamName);
   await member.goto('/teams');
   await expect(member.getByRole('link', { name: teamName })).toBeVisible();

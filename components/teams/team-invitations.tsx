@@ -4,7 +4,9 @@ import { InviteLink } from '@/components/sharing/invite-link';
 import { useState, useTransition } from 'react';
 import { manageTeamInvitationAction } from '@/app/(app)/teams/[teamId]/actions';
 import { Button } from '@/components/ui/button';
+import { Dialog } from '@/components/ui/dialog';
 import { FormMessage } from '@/components/ui/field';
+import { useToast } from '@/components/ui/toast';
 import { formatDateTime, formatExpiry } from '@/lib/format';
 import { TEAM_ROLE_LABELS } from '@/lib/validation/teams';
 
@@ -18,12 +20,22 @@ const DONE: Record<Action, string> = { extend: 'Extended the invitation for', re
 export function TeamInvitations({ teamId, invitations, offerableRoles }: { teamId: string; invitations: Invitation[]; offerableRoles: Role[] }) {
   const [message, setMessage] = useState<{ text: string; tone: 'error' | 'info'; link?: string; email?: string }>();
   const [pending, startTransition] = useTransition();
+  const [confirmRevoke, setConfirmRevoke] = useState<Invitation | null>(null);
+  const toast = useToast();
   const act = (inv: Invitation, action: Action) =>
     startTransition(async () => {
       setMessage(undefined);
       const r = await manageTeamInvitationAction({ teamId, invitationId: inv.id, action });
-      if (!r.ok) setMessage({ text: r.formError ?? 'That did not work.', tone: 'error' });
-      else setMessage({ text: `${DONE[action]} ${inv.email}.`, tone: 'info', link: r.data.link, email: inv.email });
+      setConfirmRevoke(null);
+      if (!r.ok) {
+        const text = r.formError ?? 'That did not work.';
+        setMessage({ text, tone: 'error' });
+        toast.show(text, { tone: 'error', durationMs: 10_000 });
+        return;
+      }
+      const text = `${DONE[action]} ${inv.email}${action === 'extend' && r.data.expiresAt ? `: it now expires ${formatExpiry(new Date(r.data.expiresAt))}` : ''}.`;
+      setMessage({ text, tone: 'info', link: r.data.link, email: inv.email });
+      toast.show(text);
     });
 
   if (invitations.length === 0) return <p className="text-sm text-slate-500">No pending invitations.</p>;
@@ -48,13 +60,20 @@ export function TeamInvitations({ teamId, invitations, offerableRoles }: { teamI
                 <div className="flex flex-wrap gap-2">
                   <Button variant="secondary" disabled={pending} aria-label={`Extend invitation for ${inv.email}`} onClick={() => act(inv, 'extend')}>Extend</Button>
                   <Button variant="secondary" disabled={pending} aria-label={`Resend invitation to ${inv.email}`} onClick={() => act(inv, 'resend')}>Resend</Button>
-                  <Button variant="secondary" disabled={pending} aria-label={`Revoke invitation for ${inv.email}`} onClick={() => act(inv, 'revoke')}>Revoke</Button>
+                  <Button variant="secondary" disabled={pending} aria-label={`Revoke invitation for ${inv.email}`} onClick={() => setConfirmRevoke(inv)}>Revoke</Button>
                 </div>
               )}
             </li>
           );
         })}
       </ul>
+      <Dialog open={confirmRevoke !== null} onClose={() => setConfirmRevoke(null)} title={confirmRevoke ? `Revoke the invitation for ${confirmRevoke.email}?` : ''}>
+        <p className="mb-4 text-sm text-slate-700">Its link stops working at once.</p>
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={() => setConfirmRevoke(null)}>Cancel</Button>
+          <Button variant="danger" disabled={pending} onClick={() => confirmRevoke && act(confirmRevoke, 'revoke')}>Revoke</Button>
+        </div>
+      </Dialog>
     </div>
   );
 }

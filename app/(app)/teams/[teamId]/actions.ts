@@ -24,9 +24,9 @@ export const inviteToTeamAction = userAction(inviteToTeamSchema, async (user, { 
 });
 
 export const manageTeamInvitationAction = userAction(manageTeamInvitationSchema, async (user, { teamId, invitationId, action }) => {
-  const { link } = await manageInvitation(user, invitationId, action);
+  const { link, expiresAt } = await manageInvitation(user, invitationId, action);
   refresh(teamId);
-  return { link };
+  return { link, expiresAt };
 });
 
 export const changeMemberRoleAction = userAction(changeMemberRoleSchema, async (user, { teamId, userId, role }) => {
