@@ -2,6 +2,7 @@ import type { Sql } from 'postgres';
 import { isDatabaseKnownDown, noteDatabaseAvailable, noteDatabaseUnavailable } from '@/lib/db-availability';
 import { isDatabaseUnavailable } from '@/lib/errors';
 import { databaseFailedSince, noteDatabaseFailure } from '@/lib/http/unavailable.mjs';
+import { countStatements } from './statement-count';
 
 /** Pause before the one retry of a read: long enough for a restarting server (about a second) to accept again. */
 export const READ_RETRY_DELAY_MS = 1_000;
@@ -68,9 +69,13 @@ function codeOf(err: unknown): string | undefined {
 export function withReadRetry(sql: Sql, delayMs = READ_RETRY_DELAY_MS): Sql {
   const connectTimeoutS = Number((sql.options as { connect_timeout?: unknown } | undefined)?.connect_timeout);
   const stallLimitMs = (connectTimeoutS > 0 ? connectTimeoutS * 1000 : 30_000) + STALL_SLACK_MS;
-  const unsafe = (query: string, params?: unknown[], opts?: unknown) => {
+  const unsafe = (query: string, params?: unknown[], opts?: object) => {
     const run = (values: boolean) => {
-      const q = sql.unsafe(query, params as never, opts as never);
+      countStatements();
+      // Named (prepared) statements: postgres.js caches one per connection by its text, so a hot query
+      // is parsed and planned once per connection instead of on every request (drizzle asks for
+      // unnamed ones unless a query is given a name).
+      const q = sql.unsafe(query, params as never, { ...opts, prepare: true } as never);
       return values ? q.values() : q;
     };
     const attempt = async (values: boolean): Promise<unknown> => {
@@ -108,8 +113,11 @@ export function withReadRetry(sql: Sql, delayMs = READ_RETRY_DELAY_MS): Sql {
   };
   const begin = async (...args: unknown[]) => {
     failFastIfKnownDown();
+    countStatements(2); // BEGIN, COMMIT
+    // Statements inside a transaction are prepared and counted too.
+    const inTx = args.map((a) => (typeof a === 'function' ? (tx: Sql) => (a as (t: Sql) => unknown)(preparing(tx)) : a));
     try {
-      return await (sql.begin as (...a: unknown[]) => Promise<unknown>)(...args);
+      return await (sql.begin as (...a: unknown[]) => Promise<unknown>)(...inTx);
     } catch (err) {
       if (isDatabaseUnavailable(err)) noteDatabaseUnavailable();
       throw err;
@@ -119,6 +127,24 @@ export function withReadRetry(sql: Sql, delayMs = READ_RETRY_DELAY_MS): Sql {
     get(target, prop, receiver) {
       if (prop === 'unsafe') return unsafe;
       if (prop === 'begin') return begin;
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}
+
+// A transaction's connection with the same defaults as the pool: statements named (prepared) and counted.
+function preparing(tx: Sql): Sql {
+  return new Proxy(tx, {
+    get(target, prop, receiver) {
+      if (prop === 'unsafe') {
+        return (query: string, params?: unknown[], opts?: object) => {
+          countStatements();
+          return target.unsafe(query, params as never, { ...opts, prepare: true } as never);
+        };
+      }
+      if (prop === 'savepoint') {
+        return (...a: unknown[]) => ((target as unknown as { savepoint: (...x: unknown[]) => unknown }).savepoint)(...a.map((f) => (typeof f === 'function' ? (s: Sql) => (f as (t: Sql) => unknown)(preparing(s)) : f)));
+      }
       return Reflect.get(target, prop, receiver);
     },
   });

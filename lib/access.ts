@@ -1,8 +1,8 @@
 import 'server-only';
-import { and, eq, getTableColumns, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '@/db/client';
-import { datasetGrants, datasets, teamMembers, teams } from '@/db/schema';
+import { datasetAccess, datasetGrants, datasets, teamMembers, teams, users } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 
 /** THE place that decides what a user may do to a dataset. Every lib/ function asks it. */
@@ -90,6 +90,111 @@ export function accessibleDatasets(db: Conn, userId: string, where?: SQL, onlyDa
     .innerJoin(datasets, eq(datasets.id, access.datasetId))
     .where(where)
     .$dynamic();
+}
+
+// ——— The access index ———
+//
+// dataset_access (db/schema/access-index.ts) holds, per user, every dataset they reach with the
+// effective role the rules above give, kept current by triggers (migration 0008) in the transaction
+// of each change to datasets, grants and team membership. It is derived data: the rules above stay the
+// authority (authorizeDataset never reads it), and tests/access-index.test.ts checks it against them
+// over random histories. A row counts an expiring grant only until its valid_until: readers first
+// recompute their rows past it (refreshAccessIndex), and never trust one past it (fail closed).
+
+const indexRole = sql<DatasetRole>`(array['viewer','editor','manager','owner'])[${datasetAccess.rank}]`;
+const indexRowValid = or(isNull(datasetAccess.validUntil), gt(datasetAccess.validUntil, sql`now()`));
+
+/** Recomputes the user's index rows whose expiring grant has run out; returns how many. */
+export async function refreshAccessIndex(db: Conn, userId: string): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`dataset_access_refresh(${userId}::uuid)` }).from(sql`(select 1) as one`);
+  return Number(row?.n ?? 0);
+}
+
+/** The inventory's bound on exact totals: beyond it the page says "5,000+". */
+export const INVENTORY_COUNT_BOUND = 5_000;
+
+export type InventoryCursor = { updatedAtUs: string; id: string };
+export type InventoryQuery = {
+  filter: 'all' | 'owned' | 'shared';
+  /** Case-insensitive substring of the name. */
+  q: string;
+  /** Keyset pagination: rows after (older than) or before (newer than) a row's cursor. */
+  after?: InventoryCursor;
+  before?: InventoryCursor;
+  limit: number;
+};
+
+/** A row's position in the inventory order (updated_at to the microsecond, then id), for keyset links. */
+export function cursorOf(row: { updatedAtUs: string; id: string }): string {
+  return `${row.updatedAtUs}.${row.id}`;
+}
+export function parseCursor(raw: string | undefined): InventoryCursor | undefined {
+  const m = raw ? /^(\d{1,17})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(raw) : null;
+  return m ? { updatedAtUs: m[1], id: m[2].toLowerCase() } : undefined;
+}
+
+function inventoryWhere(userId: string, query: Pick<InventoryQuery, 'filter' | 'q'>): SQL | undefined {
+  return and(
+    eq(datasetAccess.userId, userId),
+    query.filter === 'owned' ? eq(datasetAccess.owned, true) : query.filter === 'shared' ? eq(datasetAccess.owned, false) : undefined,
+    query.q ? sql`${datasetAccess.name} ilike ${`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}` : undefined,
+    indexRowValid,
+  );
+}
+
+const atCursor = (c: InventoryCursor) => sql`('epoch'::timestamptz + ${c.updatedAtUs}::bigint * interval '1 microsecond', ${c.id}::uuid)`;
+
+/**
+ * One page of the datasets a user reaches, newest update first: a range scan of the access index
+ * (filters and search applied to its tuples) joined to the page's datasets and owners. Call
+ * refreshAccessIndex first in the same request. Returns up to `limit + 1` rows in display order, so
+ * callers can tell whether there is more in the direction they went.
+ */
+export async function inventoryPage(db: Conn, userId: string, query: InventoryQuery) {
+  const keys = sql`(${datasetAccess.updatedAt}, ${datasetAccess.datasetId})`;
+  const backwards = !query.after && !!query.before;
+  const rows = await db
+    .select({
+      id: datasetAccess.datasetId,
+      role: indexRole,
+      direct: datasetAccess.direct,
+      updatedAt: datasetAccess.updatedAt,
+      updatedAtUs: sql<string>`(extract(epoch from ${datasetAccess.updatedAt}) * 1000000)::bigint::text`,
+      name: datasets.name,
+      description: datasets.description,
+      ownerId: datasets.ownerId,
+      ownerName: users.name,
+      ownerEmail: users.email,
+    })
+    .from(datasetAccess)
+    .innerJoin(datasets, eq(datasets.id, datasetAccess.datasetId))
+    .innerJoin(users, eq(users.id, datasets.ownerId))
+    .where(
+      and(
+        inventoryWhere(userId, query),
+        query.after ? sql`${keys} < ${atCursor(query.after)}` : undefined,
+        backwards && query.before ? sql`${keys} > ${atCursor(query.before)}` : undefined,
+      ),
+    )
+    .orderBy(...(backwards ? [asc(datasetAccess.updatedAt), asc(datasetAccess.datasetId)] : [desc(datasetAccess.updatedAt), desc(datasetAccess.datasetId)]))
+    .limit(query.limit + 1);
+  return backwards ? rows.reverse() : rows;
+}
+
+/** How many datasets match, exact up to INVENTORY_COUNT_BOUND (then `bounded`). */
+export async function inventoryCount(db: Conn, userId: string, query: Pick<InventoryQuery, 'filter' | 'q'>): Promise<{ total: number; bounded: boolean }> {
+  const matching = db.select({ one: sql`1` }).from(datasetAccess).where(inventoryWhere(userId, query)).limit(INVENTORY_COUNT_BOUND + 1).as('matching');
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(matching);
+  const n = Number(row?.n ?? 0);
+  return n > INVENTORY_COUNT_BOUND ? { total: INVENTORY_COUNT_BOUND, bounded: true } : { total: n, bounded: false };
+}
+
+/** Every (dataset, role, direct) the index gives a user now — for tests that compare it with the rules. */
+export async function indexedAccess(db: Conn, userId: string) {
+  return db
+    .select({ datasetId: datasetAccess.datasetId, role: indexRole, direct: datasetAccess.direct })
+    .from(datasetAccess)
+    .where(and(eq(datasetAccess.userId, userId), indexRowValid));
 }
 
 export type DatasetAccess = {

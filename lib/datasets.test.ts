@@ -21,26 +21,34 @@ describe('datasets', () => {
     const theirs = await createDataset(other.id, { name: 'Images', description: '' });
     await grantAccess(theirs.id, owner.id, 'viewer');
 
-    const all = await listDatasetsForUser(owner.id, { filter: 'all', q: '', page: 1 });
+    const all = await listDatasetsForUser(owner.id, { filter: 'all', q: '' });
     expect(all.items.map((i) => [i.id, i.role])).toEqual(expect.arrayContaining([[id, 'owner'], [theirs.id, 'viewer']]));
-    const shared = await listDatasetsForUser(owner.id, { filter: 'shared', q: '', page: 1 });
+    const shared = await listDatasetsForUser(owner.id, { filter: 'shared', q: '' });
     expect(shared.items.map((i) => i.id)).toEqual([theirs.id]);
     expect(shared.items[0].owner.email).toBe(other.email);
-    const owned = await listDatasetsForUser(owner.id, { filter: 'owned', q: 'imag', page: 1 });
+    const owned = await listDatasetsForUser(owner.id, { filter: 'owned', q: 'imag' });
     expect(owned.items.map((i) => i.id)).toEqual([id]);
-    expect((await listDatasetsForUser(owner.id, { filter: 'all', q: '100%_', page: 1 })).items).toEqual([]);
-    expect((await listDatasetsForUser(other.id, { filter: 'all', q: '', page: 1 })).items.map((i) => i.id)).toEqual([theirs.id]);
+    expect((await listDatasetsForUser(owner.id, { filter: 'all', q: '100%_' })).items).toEqual([]);
+    expect((await listDatasetsForUser(other.id, { filter: 'all', q: '' })).items.map((i) => i.id)).toEqual([theirs.id]);
   });
 
   it('paginates 50 a page, newest update first', async () => {
     const owner = await makeUser('Pager');
     for (let i = 0; i < 52; i++) await makeDataset(owner.id, `p${String(i).padStart(2, '0')}`);
-    const p1 = await listDatasetsForUser(owner.id, { filter: 'all', q: '', page: 1 });
-    const p2 = await listDatasetsForUser(owner.id, { filter: 'all', q: '', page: 2 });
+    const p1 = await listDatasetsForUser(owner.id, { filter: 'all', q: '' });
     expect(p1.items).toHaveLength(50);
-    expect(p2.items).toHaveLength(2);
     expect(p1.total).toBe(52);
-    expect(p1.pageCount).toBe(2);
+    expect(p1.previous).toBeNull();
+    const times = p1.items.map((i) => i.updatedAt.getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a)); // newest update first
+    const p2 = await listDatasetsForUser(owner.id, { filter: 'all', q: '', after: p1.next! });
+    expect(p2.items).toHaveLength(2);
+    expect(new Set([...p1.items, ...p2.items].map((i) => i.name)).size).toBe(52);
+    expect(p2.next).toBeNull();
+    const back = await listDatasetsForUser(owner.id, { filter: 'all', q: '', before: p2.previous! });
+    expect(back.items.map((i) => i.id)).toEqual(p1.items.map((i) => i.id));
+    expect(back.previous).toBeNull();
+    expect(back.next).toBe(p1.next);
   });
 
   it('every dataset function refuses a stranger (NOT_FOUND) and a too-low role (FORBIDDEN)', async () => {

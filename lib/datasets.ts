@@ -1,8 +1,8 @@
 import 'server-only';
-import { and, count, desc, eq, ilike, inArray, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { datasets, users } from '@/db/schema';
-import { accessibleDatasets, authorizeDataset, getDatasetAccess, type DatasetRole } from '@/lib/access';
+import { authorizeDataset, cursorOf, getDatasetAccess, inventoryCount, inventoryPage, parseCursor, refreshAccessIndex, type DatasetRole } from '@/lib/access';
 import { listActivityActors, listActivityFor, listActivityPage, logActivity, type ActivityPageOptions } from '@/lib/activity';
 import { AppError, isUniqueViolation } from '@/lib/errors';
 import { getDatasetStats, statsForDatasets, type DatasetStats } from '@/lib/files';
@@ -24,40 +24,48 @@ export type InventoryRow = {
 
 const nameTaken = () => new AppError('CONFLICT', 'You already have a dataset with this name.', 'name');
 
-/** The datasets a user can access (owned, shared directly, shared via a team), newest update first, 50 a page. */
-export async function listDatasetsForUser(userId: string, opts: { filter: InventoryFilter; q: string; page: number }) {
+export type InventoryOptions = { filter: InventoryFilter; q: string; after?: string; before?: string };
+
+/**
+ * The datasets a user can access (owned, shared directly, shared via a team), newest update first,
+ * 50 a page with keyset links (`after` / `before` a row's cursor). Read from the access index, so the
+ * cost follows the page size, not how many datasets the user reaches; the total is exact up to
+ * INVENTORY_COUNT_BOUND ("5,000+" beyond).
+ */
+export async function listDatasetsForUser(userId: string, opts: InventoryOptions) {
   // PostgreSQL refuses NUL in text (22021): say so rather than fail.
   if (hasUnsafeChars(opts.q)) throw new AppError('INVALID', 'The search contains characters that are not allowed.', 'q');
   const db = await getDb();
-  const conditions = [
-    opts.filter === 'owned' ? eq(datasets.ownerId, userId) : undefined,
-    opts.filter === 'shared' ? sql`${datasets.ownerId} <> ${userId}` : undefined,
-    opts.q ? ilike(datasets.name, `%${opts.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : undefined,
-  ];
-  const where = and(...conditions);
-  const base = accessibleDatasets(db, userId, where).as('a');
-  const [{ total }] = await db.select({ total: count() }).from(base);
-  const rows = await accessibleDatasets(db, userId, where)
-    .orderBy(desc(datasets.updatedAt), desc(datasets.id))
-    .limit(PAGE_SIZE)
-    .offset((opts.page - 1) * PAGE_SIZE);
-  const ownerIds = [...new Set(rows.map((r) => r.ownerId))];
-  const owners = ownerIds.length
-    ? await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(inArray(users.id, ownerIds))
-    : [];
-  const ownerById = new Map(owners.map((o) => [o.id, o]));
-  const stats = await statsForDatasets(db, rows.map((r) => r.id));
-  const items: InventoryRow[] = rows.map((r) => ({
+  const after = parseCursor(opts.after);
+  const before = after ? undefined : parseCursor(opts.before);
+  await refreshAccessIndex(db, userId);
+  const [{ total, bounded }, rows] = await Promise.all([
+    inventoryCount(db, userId, opts),
+    inventoryPage(db, userId, { filter: opts.filter, q: opts.q, after, before, limit: PAGE_SIZE }),
+  ]);
+  const more = rows.length > PAGE_SIZE;
+  const page = before ? (more ? rows.slice(1) : rows) : rows.slice(0, PAGE_SIZE);
+  const stats = await statsForDatasets(db, page.map((r) => r.id));
+  const items: InventoryRow[] = page.map((r) => ({
     id: r.id,
     name: r.name,
     description: r.description,
     role: r.role,
     viaTeamOnly: r.role !== 'owner' && !r.direct,
-    owner: { name: ownerById.get(r.ownerId)?.name ?? '', email: ownerById.get(r.ownerId)?.email ?? '' },
+    owner: { name: r.ownerName, email: r.ownerEmail },
     updatedAt: r.updatedAt,
     ...(stats.get(r.id) ?? { fileCount: 0, totalSize: 0, historySize: 0 }),
   }));
-  return { items, total: Number(total), page: opts.page, pageCount: Math.max(1, Math.ceil(Number(total) / PAGE_SIZE)) };
+  const first = page[0];
+  const last = page.at(-1);
+  return {
+    items,
+    total,
+    /** true when there are more than `total` (INVENTORY_COUNT_BOUND) */
+    bounded,
+    next: last && (before || more) ? cursorOf(last) : null,
+    previous: first && (before ? more : !!after) ? cursorOf(first) : null,
+  };
 }
 
 /** Creates a dataset owned by the user; a name they already use (any case) → field error. */

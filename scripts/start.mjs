@@ -57,6 +57,11 @@ const isS3 = (url) => url === '/s3' || url.startsWith('/s3/') || url.startsWith(
 
 const TOO_LARGE = `That is too much data for one request (at most ${ACTION_BODY_LIMIT_BYTES / 1024 / 1024} MB). Nothing was saved.`;
 
+// TROVE_COUNT_SQL=1 (npm run bench:scale): a request carrying `x-trove-count-sql` runs with a counter
+// the database client adds its statements to (db/statement-count.ts); one line is logged when it ends.
+const sqlCounter = process.env.TROVE_COUNT_SQL === '1' ? new (await import('node:async_hooks')).AsyncLocalStorage() : null;
+if (sqlCounter) globalThis.__troveSqlCounter = sqlCounter;
+
 const server = http.createServer(async (req, res) => {
   applyForwarding(req, hops);
   // Refused before Next, which would answer these with its own bare 500 (lib/http/early-refusals.mjs):
@@ -91,6 +96,11 @@ const server = http.createServer(async (req, res) => {
   if (req.url?.startsWith('/s3') || req.url?.startsWith('/api/datasets/')) restoreContentLength(res);
   // A page that fails because the database is unreachable answers 503 + Retry-After, not Next's 500.
   answerUnavailableInsteadOf500(req, res);
+  if (sqlCounter && req.headers['x-trove-count-sql']) {
+    const store = { n: 0 };
+    res.once('finish', () => setTimeout(() => console.log(`[sql-count] ${req.method} ${req.url} ${res.statusCode} ${store.n}`), 50));
+    return sqlCounter.run(store, () => handle(req, res));
+  }
   handle(req, res);
 });
 server.listen(port, hostname, () => {

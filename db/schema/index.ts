@@ -7,3 +7,4 @@ export * from './access-keys';
 export * from './s3-uploads';
 export * from './file-history';
 export * from './storage';
+export * from './access-index';

@@ -28,7 +28,9 @@ export const inventoryQuerySchema = z.object({
     .max(100)
     .refine((s) => !hasUnsafeChars(s))
     .catch(''),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  // Keyset pagination: a row's cursor ("<microseconds>.<id>", lib/access.ts); anything else is ignored.
+  after: z.string().max(60).optional().catch(undefined),
+  before: z.string().max(60).optional().catch(undefined),
 });
 
 /** What is wrong with a raw ?q= value, for the inventory page to say (the query itself falls back to no search). */

@@ -4,6 +4,7 @@ import { DatasetTable } from '@/components/datasets/dataset-table';
 import { buttonClass } from '@/components/ui/button';
 import { requireUser } from '@/lib/auth/session';
 import { listDatasetsForUser } from '@/lib/datasets';
+import { formatCount } from '@/lib/format';
 import { teamRoleSources } from '@/lib/sharing';
 import { inventoryQuerySchema, searchProblem, type InventoryFilter } from '@/lib/validation/datasets';
 
@@ -15,11 +16,12 @@ const FILTERS: { value: InventoryFilter; label: string }[] = [
   { value: 'shared', label: 'Shared with me' },
 ];
 
-function href(filter: InventoryFilter, q: string, page = 1) {
+function href(filter: InventoryFilter, q: string, at?: { after?: string; before?: string }) {
   const p = new URLSearchParams();
   if (filter !== 'all') p.set('filter', filter);
   if (q) p.set('q', q);
-  if (page > 1) p.set('page', String(page));
+  if (at?.after) p.set('after', at.after);
+  if (at?.before) p.set('before', at.before);
   const s = p.toString();
   return s ? `/datasets?${s}` : '/datasets';
 }
@@ -29,7 +31,7 @@ export default async function DatasetsPage({ searchParams }: { searchParams: Pro
   const sp = await searchParams;
   const query = inventoryQuerySchema.parse(sp);
   const problem = searchProblem(sp.q);
-  const { items, total, page, pageCount } = await listDatasetsForUser(user.id, query);
+  const { items, total, bounded, next, previous } = await listDatasetsForUser(user.id, query);
   const filtered = query.q !== '' || query.filter !== 'all';
 
   return (
@@ -84,14 +86,15 @@ export default async function DatasetsPage({ searchParams }: { searchParams: Pro
         <DatasetTable items={items} viaTeam={Object.fromEntries(await teamRoleSources(user.id, items.filter((d) => d.role !== 'owner').map((d) => d.id)))} />
       )}
 
-      {pageCount > 1 && (
+      {(next || previous) && (
         <nav aria-label="Pagination" className="flex items-center justify-between text-sm">
           <span className="text-slate-600">
-            Page {page} of {pageCount} · {total} datasets
+            {formatCount(total)}
+            {bounded ? '+' : ''} datasets
           </span>
           <span className="flex gap-2">
-            {page > 1 && <Link className={buttonClass('secondary')} href={href(query.filter, query.q, page - 1)}>Previous</Link>}
-            {page < pageCount && <Link className={buttonClass('secondary')} href={href(query.filter, query.q, page + 1)}>Next</Link>}
+            {previous && <Link className={buttonClass('secondary')} href={href(query.filter, query.q, { before: previous })}>Previous</Link>}
+            {next && <Link className={buttonClass('secondary')} href={href(query.filter, query.q, { after: next })}>Next</Link>}
           </span>
         </nav>
       )}
