@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, asc, desc, eq, getTableColumns, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { unionAll } from 'drizzle-orm/pg-core';
+import { PgTransaction, unionAll } from 'drizzle-orm/pg-core';
+import { cache } from 'react';
 import type { Db, Tx } from '@/db/client';
 import { datasetAccess, datasetGrants, datasets, teamMembers, teams, users } from '@/db/schema';
 import { AppError } from '@/lib/errors';
@@ -208,6 +209,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The user's access to one dataset; NOT_FOUND when they have none (or the id is malformed), so existence never leaks. */
 export async function getDatasetAccess(db: Conn, userId: string, datasetId: string): Promise<DatasetAccess> {
   if (!UUID.test(datasetId)) throw new AppError('NOT_FOUND', 'Dataset not found.');
+  // Reads outside a transaction are resolved once per page render (a details page asks for every
+  // section); a transaction (every write) always asks the database itself.
+  if (!(db instanceof PgTransaction)) return accessOncePerRender(db, userId, datasetId);
+  return loadDatasetAccess(db, userId, datasetId);
+}
+
+// React's cache() memoizes for the duration of one server render only (a new one per request; route
+// handlers and server actions run outside it and always load).
+const accessOncePerRender = cache((db: Conn, userId: string, datasetId: string) => loadDatasetAccess(db, userId, datasetId));
+
+async function loadDatasetAccess(db: Conn, userId: string, datasetId: string): Promise<DatasetAccess> {
   const [row] = await accessibleDatasets(db, userId, undefined, datasetId).limit(1);
   if (!row) throw new AppError('NOT_FOUND', 'Dataset not found.');
   const { role, direct, ...dataset } = row;

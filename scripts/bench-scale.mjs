@@ -97,7 +97,16 @@ async function seed(org, passwordHash) {
       from generate_series(1, ${org.teams}) t cross join generate_series(1, ${org.teamGrants}) j
       on conflict do nothing`);
     if (idx) {
+      // Rebuild with the table's indexes and constraints set aside and re-created afterwards: one sort
+      // per index instead of a million insertions into each.
+      const cons = await tx`select conname, pg_get_constraintdef(oid) def, contype from pg_constraint where conrelid = 'dataset_access'::regclass order by contype = 'p' desc`;
+      const idxs = await tx`select indexname, indexdef from pg_indexes where tablename = 'dataset_access' and indexname not in (select conname from pg_constraint where conrelid = 'dataset_access'::regclass)`;
+      for (const c of cons) await tx.unsafe(`alter table dataset_access drop constraint "${c.conname}"`);
+      for (const i of idxs) await tx.unsafe(`drop index "${i.indexname}"`);
+      await tx`set local maintenance_work_mem = '256MB'`;
       await tx`select dataset_access_rebuild()`;
+      for (const c of cons) await tx.unsafe(`alter table dataset_access add constraint "${c.conname}" ${c.def}`);
+      for (const i of idxs) await tx.unsafe(i.indexdef);
       for (const t of ['datasets', 'dataset_grants', 'team_members']) await tx.unsafe(`alter table ${t} enable trigger user`);
     }
   });
@@ -248,7 +257,10 @@ try {
   const smallDetails = await prepareDetails(SMALL, small.base, smallHeavy);
 
   const targets = {
-    account: [big, '/account', heavy],
+    // The floor: /account of the typical user. (The heavy user's /account lists every dataset they
+    // reach in the access-key form's dataset picker, so it grows with reach; shown for information.)
+    account: [big, '/account', typical],
+    'account heavy': [big, '/account', heavy],
     'inventory heavy': [big, '/datasets', heavy],
     'inventory heavy, shared': [big, '/datasets?filter=shared', heavy],
     'inventory heavy, owned': [big, '/datasets?filter=owned', heavy],
@@ -257,14 +269,13 @@ try {
     'inventory typical': [big, '/datasets', typical],
     details: [big, `/datasets/${bigDetails.datasetId}`, heavy],
     download: [big, bigDetails.download, heavy],
-    'small account': [small, '/account', smallHeavy],
     'small inventory heavy': [small, '/datasets', smallHeavy],
     'small details': [small, `/datasets/${smallDetails.datasetId}`, smallHeavy],
     'small download': [small, smallDetails.download, smallHeavy],
   };
 
   log('\nSQL statements per request (big org, heavy user):');
-  for (const name of ['account', 'inventory heavy', 'inventory heavy, ?q=genome', 'details', 'download']) {
+  for (const name of ['account', 'account heavy', 'inventory heavy', 'inventory heavy, ?q=genome', 'details', 'download']) {
     const [app, p, cookie] = targets[name];
     await countSql(app, p, cookie); // the first call may prepare or refresh things
     log(`  ${name.padEnd(28)} ${String(await countSql(app, p, cookie)).padStart(3)}   ${p}`);
@@ -306,7 +317,8 @@ try {
   line('details', '/datasets/<id> ÷ /account', ratio('details', 'account'), '≥ 0.5', atLeast(0.5));
   if (web) line('P6', '100 KB download ÷ nginx', ratio('download', 'nginx'), '≥ 0.1', atLeast(0.1));
   else log('P6       nginx not found: no baseline');
-  log(`per-req  /account ${fmt(results.account.map((r) => 1000 / r.rps), 1)} ms of server time a request (2 cores shared; 1 ÷ requests/s)`);
+  log(`info     /account of the heavy user ÷ the floor: ${fmt(ratio('account heavy', 'account'))} (its access-key dataset picker lists all ${reach.heavy} datasets)`);
+  log(`per-req  /account ${fmt(results.account.map((r) => 1000 / r.rps), 1)} ms a request at saturation (1 ÷ requests/s; 2 cores shared with the load generator and PostgreSQL)`);
 } finally {
   for (const app of apps) await app.stop();
   if (web) web.kill('SIGTERM');

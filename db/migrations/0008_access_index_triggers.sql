@@ -63,6 +63,10 @@ BEGIN
   IF p_user IS NOT NULL THEN
     PERFORM dataset_access_recompute(p_user, p_dataset);
   ELSIF p_team IS NOT NULL THEN
+    -- A team grant and a membership change of the same team are serialised on the team's row (each
+    -- finds its pairs from what it can see; the later one, waiting here, then sees the earlier one's).
+    -- NO KEY UPDATE does not conflict with the foreign-key checks of inserts referencing the team.
+    PERFORM 1 FROM teams t WHERE t.id = p_team FOR NO KEY UPDATE;
     FOR m IN
       SELECT tm.user_id FROM team_members tm WHERE tm.team_id = p_team
       UNION
@@ -98,6 +102,10 @@ BEGIN
   IF TG_OP = 'UPDATE' AND (OLD.team_id, OLD.user_id) IS NOT DISTINCT FROM (NEW.team_id, NEW.user_id) THEN
     RETURN NULL; -- a team role change changes no dataset access
   END IF;
+  -- Serialised with the team's grant changes (see dataset_access_for_grant), teams in id order.
+  PERFORM 1 FROM teams t
+    WHERE t.id IN (CASE WHEN TG_OP <> 'INSERT' THEN OLD.team_id END, CASE WHEN TG_OP <> 'DELETE' THEN NEW.team_id END)
+    ORDER BY t.id FOR NO KEY UPDATE;
   -- The team's grants may already be gone (a team deletion cascades to both): every row of the user
   -- that counts a team grant is recomputed, as well as the grants still there.
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
