@@ -1,8 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getDb } from '@/db/client';
 import { grantAccess, makeDataset, makeUser } from '@/lib/testing/factories';
 import { createDatasetSchema } from '@/lib/validation/datasets';
 import { createDataset, deleteDataset, describeDataset, getDatasetDetails, listDatasetActivity, listDatasetsForUser, renameDataset, setDatasetReadOnly } from './datasets';
 import { changeGrantRole, leaveDataset, removeGrant, setGrantExpiry, transferOwnership } from './grants';
+
+
+// Opening a fresh PGlite (migrations included) can take longer than one test's budget on a busy machine.
+beforeAll(async () => {
+  await getDb();
+});
 
 describe('datasets', () => {
   it('validates names as PRODUCT §3.3 says', () => {

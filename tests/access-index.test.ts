@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb, type Tx } from '@/db/client';
 import { datasetAccess, datasetGrants, datasets, teamMembers, teams, users } from '@/db/schema';
 import { accessibleDatasets, indexedAccess, refreshAccessIndex } from '@/lib/access';
@@ -148,6 +148,12 @@ async function runHistory(seed: number, steps: number) {
   await db.delete(users).where(eq(users.id, userIds[0]));
   expect(await db.select().from(datasetAccess).where(eq(datasetAccess.userId, userIds[0]))).toEqual([]);
 }
+
+
+// Opening a fresh PGlite (migrations included) can take longer than one test's budget on a busy machine.
+beforeAll(async () => {
+  await getDb();
+});
 
 describe('access index', () => {
   it('equals the live rules after every step of random grant, team, expiry, ownership and deletion histories', async () => {
