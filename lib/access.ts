@@ -96,7 +96,7 @@ export function accessibleDatasets(db: Conn, userId: string, where?: SQL, onlyDa
 // ——— The access index ———
 //
 // dataset_access (db/schema/access-index.ts) holds, per user, every dataset they reach with the
-// effective role the rules above give, kept current by triggers (migration 0011) in the transaction
+// effective role the rules above give, kept current by triggers (migration 0013) in the transaction
 // of each change to datasets, grants and team membership. It is derived data: the rules above stay the
 // authority (authorizeDataset never reads it), and tests/access-index.test.ts checks it against them
 // over random histories. A row counts an expiring grant only until its valid_until: readers first

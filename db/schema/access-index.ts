@@ -5,10 +5,10 @@ import { users } from './users';
 /**
  * The access index: one row per user × dataset they can reach, with their effective role and the
  * inventory's sort and search keys. Derived data owned by lib/access.ts, maintained by database
- * triggers (migration 0011) in the same transaction as every change to datasets, grants and team
+ * triggers (migration 0013) in the same transaction as every change to datasets, grants and team
  * membership, so no code path can forget it; `dataset_access_rebuild()` recomputes it from scratch.
  * A row is trusted only until `valid_until` (the earliest expiry among the grants it counts);
- * readers recompute rows past it. Its inventory indexes (with INCLUDE columns) are in migration 0011.
+ * readers recompute rows past it. Its inventory indexes (with INCLUDE columns) are in migration 0013.
  */
 export const datasetAccess = pgTable(
   'dataset_access',
