@@ -36,6 +36,9 @@ test('sections are links with their own URLs; managers see Activity, the owner S
   await expect(page.getByRole('button', { name: 'Share', exact: true })).toBeVisible();
   await expect(files(page).getByLabel('Upload files')).toBeAttached();
   await expect(page.getByRole('region', { name: 'People with access' })).toBeVisible();
+  // ...and, as PRODUCT §3.4/§5 describe it, the newest activity and the owner's settings.
+  await expect(page.getByRole('heading', { level: 2, name: 'Activity', exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Delete dataset' })).toBeVisible();
 
   for (const [label, path, heading] of [['Files', '/files', 'Files'], ['People', '/people', 'People with access'], ['Activity', '/activity', 'Activity'], ['Settings', '/settings', 'Dataset settings']] as const) {
     await tabs(page).getByRole('link', { name: label }).click();

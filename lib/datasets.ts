@@ -150,10 +150,10 @@ export async function deleteDataset(userId: string, datasetId: string, confirmNa
 }
 
 /** Managers and owner: the dataset's activity, newest first. */
-export async function listDatasetActivity(userId: string, datasetId: string) {
+export async function listDatasetActivity(userId: string, datasetId: string, limit = 50) {
   const db = await getDb();
   await authorizeDataset(db, userId, datasetId, 'access.manage');
-  return listActivityFor(db, { datasetId });
+  return listActivityFor(db, { datasetId }, limit);
 }
 
 /** Managers and owner: one page of the dataset's activity (filters and cursor as lib/activity.ts reads them) and the people in it. */
