@@ -68,3 +68,47 @@ export function cleanContentType(header: string | null | undefined): string | nu
 export function servedContentType(stored: string | null | undefined): string {
   return stored && INERT_TYPES.has(stored) ? stored : 'application/octet-stream';
 }
+
+/** What a download answer needs to know of a stored file (lib/files.ts `Download` satisfies it). */
+export type Servable = {
+  name: string;
+  size: number;
+  contentType: string | null;
+  sha256: string | null;
+  updatedAt: Date;
+  open: (range?: ByteRange, signal?: AbortSignal) => Promise<ReadableStream<Uint8Array>>;
+};
+
+/**
+ * The answer to an authorized GET/HEAD of a stored file, for the file and the version routes alike:
+ * a sandboxed attachment with Content-Length, Range/If-Range (206/416), ETag and Last-Modified. The bytes
+ * are opened before answering (a missing blob throws NOT_FOUND instead of dropping the connection), then
+ * read only as fast as the client takes them; a client that goes away aborts the request and the read.
+ */
+export async function downloadResponse(request: Request, file: Servable): Promise<Response> {
+  const etag = file.sha256 ? `"${file.sha256}"` : undefined;
+  const headers: Record<string, string> = {
+    'Content-Type': servedContentType(file.contentType),
+    'Content-Disposition': contentDisposition(file.name),
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': 'sandbox',
+    // no-transform: Next's gzip would otherwise re-encode text files, dropping Content-Length and Range.
+    'Cache-Control': 'private, no-store, no-transform',
+    'Accept-Ranges': 'bytes',
+    'Last-Modified': file.updatedAt.toUTCString(),
+    ...(etag ? { ETag: etag } : {}),
+  };
+  // If-Range: resume only when the file is still the one the client started with.
+  const ifRange = request.headers.get('if-range');
+  const range = parseRange(ifRange && ifRange !== etag ? null : request.headers.get('range'), file.size);
+  if (range.kind === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${file.size}` } });
+  const part = range.kind === 'partial' ? range.range : undefined;
+  const length = part ? part.end - part.start + 1 : file.size;
+  if (part) headers['Content-Range'] = `bytes ${part.start}-${part.end}/${file.size}`;
+  headers['Content-Length'] = String(length);
+  // Next drops Content-Length from route handlers; scripts/start.mjs puts it back from this.
+  headers['x-trove-content-length'] = String(length);
+  const status = part ? 206 : 200;
+  if (request.method === 'HEAD' || length === 0) return new Response(null, { status, headers });
+  return new Response(await file.open(part, request.signal), { status, headers });
+}

@@ -3,7 +3,7 @@ import { AppError } from '@/lib/errors';
 import { downloadRedirect, openDownload, uploadFile } from '@/lib/files';
 import { isCrossSite } from '@/lib/http/origin';
 import { errorResponse, jsonResponse } from '@/lib/http/responses';
-import { cleanContentType, contentDisposition, parseRange, servedContentType } from '@/lib/storage/http';
+import { cleanContentType, downloadResponse } from '@/lib/storage/http';
 
 // Upload (PUT, raw body) and download (GET, Range) of one file: /api/datasets/<id>/files/<path…>.
 // Thin on purpose: lib/files.ts authorizes and does the work.
@@ -58,36 +58,7 @@ export async function GET(request: Request, ctx: Ctx): Promise<Response> {
     // DOWNLOAD_REDIRECT=presigned on the s3 driver: the bytes come from object storage, not through Node.
     const redirect = await downloadRedirect(file, request);
     if (redirect) return new Response(null, { status: 302, headers: { Location: redirect, 'Cache-Control': 'private, no-store', 'Referrer-Policy': 'no-referrer' } });
-    const etag = file.sha256 ? `"${file.sha256}"` : undefined;
-    const headers: Record<string, string> = {
-      'Content-Type': servedContentType(file.contentType),
-      'Content-Disposition': contentDisposition(file.name),
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': 'sandbox',
-      // no-transform: Next's gzip would otherwise re-encode text files, dropping Content-Length and Range.
-      'Cache-Control': 'private, no-store, no-transform',
-      'Accept-Ranges': 'bytes',
-      'Last-Modified': file.updatedAt.toUTCString(),
-      ...(etag ? { ETag: etag } : {}),
-    };
-    // If-Range: resume only when the file is still the one the client started with.
-    const ifRange = request.headers.get('if-range');
-    const rangeHeader = ifRange && ifRange !== etag ? null : request.headers.get('range');
-    const range = parseRange(rangeHeader, file.size);
-    if (range.kind === 'unsatisfiable') {
-      return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${file.size}` } });
-    }
-    const part = range.kind === 'partial' ? range.range : undefined;
-    const length = part ? part.end - part.start + 1 : file.size;
-    if (part) headers['Content-Range'] = `bytes ${part.start}-${part.end}/${file.size}`;
-    headers['Content-Length'] = String(length);
-    // Next drops Content-Length from route handlers; scripts/start.mjs puts it back from this.
-    headers['x-trove-content-length'] = String(length);
-    if (request.method === 'HEAD' || length === 0) return new Response(null, { status: part ? 206 : 200, headers });
-    // Opened before answering (a missing blob is a 404, not a dropped connection), then read only as
-    // fast as the client takes it. A client that goes away aborts the request, which closes the file.
-    const body = await file.open(part, request.signal);
-    return new Response(body, { status: part ? 206 : 200, headers });
+    return await downloadResponse(request, file);
   } catch (err) {
     return failure(err);
   }
