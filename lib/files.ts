@@ -147,14 +147,7 @@ export async function uploadFile(userId: string, datasetId: string, rawPath: str
   const maxBytes = config.maxUploadBytes;
   if (options.contentLength !== undefined && options.contentLength > maxBytes) throw new AppError('TOO_LARGE', tooLargeMessage(maxBytes));
   // Refuse obvious conflicts before receiving gigabytes; the transaction below re-checks.
-  const existing = await db
-    .select({ path: entries.path, kind: entries.kind })
-    .from(entries)
-    .where(and(inDataset(datasetId), inArray(entries.path, [path, ...ancestorsOf(path)])));
-  for (const e of existing) {
-    if (e.path === path && e.kind === 'folder') throw conflict(`"${baseName(path)}" is a folder; a file cannot replace it.`);
-    if (e.path !== path && e.kind === 'file') throw conflict(`"${e.path}" is a file, so it cannot contain other files.`);
-  }
+  await refuseUploadConflicts(db, datasetId, path);
 
   const store = getBlobStore();
   const blob = await store.put(body ?? emptySource(), { maxBytes, expectedSize: options.contentLength, signal: options.signal });
@@ -206,6 +199,18 @@ export async function uploadFile(userId: string, datasetId: string, rawPath: str
   // Beyond VERSIONS_KEEP, the oldest versions go now (the background sweep would take them later).
   if (replacedId) await pruneVersionsOf(replacedId).catch((err) => console.error('Trove: could not prune versions:', err));
   return { path, size: blob.size, sha256: blob.sha256, created };
+}
+
+/** CONFLICT when a file cannot be written at `path` (a folder is there, or a file where a folder must be); callers authorize first. */
+export async function refuseUploadConflicts(db: Db | Tx, datasetId: string, path: string): Promise<void> {
+  const existing = await db
+    .select({ path: entries.path, kind: entries.kind })
+    .from(entries)
+    .where(and(inDataset(datasetId), inArray(entries.path, [path, ...ancestorsOf(path)])));
+  for (const e of existing) {
+    if (e.path === path && e.kind === 'folder') throw conflict(`"${baseName(path)}" is a folder; a file cannot replace it.`);
+    if (e.path !== path && e.kind === 'file') throw conflict(`"${e.path}" is a file, so it cannot contain other files.`);
+  }
 }
 
 export type Download = {

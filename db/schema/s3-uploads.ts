@@ -2,7 +2,11 @@ import { bigint, index, integer, pgTable, primaryKey, text, timestamp, uuid } fr
 import { datasets } from './datasets';
 import { users } from './users';
 
-/** S3 multipart uploads in progress: parts are stored blobs until Complete streams them into one file. */
+/**
+ * Uploads in parts, in progress: S3 multipart uploads (kind 's3') and the browser's resumable upload
+ * sessions (kind 'browser', lib/upload-sessions.ts). Parts are stored blobs until Complete streams them,
+ * in order, through lib/files.ts uploadFile into one file; Abort or the storage sweep drops them.
+ */
 export const s3Uploads = pgTable(
   's3_uploads',
   {
@@ -12,6 +16,15 @@ export const s3Uploads = pgTable(
     path: text('path').notNull(),
     contentType: text('content_type'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    kind: text('kind', { enum: ['s3', 'browser'] }).notNull().default('s3'),
+    /** Browser sessions: the file's size, declared up front (parts must add up to it exactly). */
+    size: bigint('size', { mode: 'number' }),
+    /** Browser sessions: the client's batch id, so a folder upload stays one activity line. */
+    batch: text('batch'),
+    /** Last part stored (or creation): the sweep drops browser sessions idle for a day. */
+    touchedAt: timestamp('touched_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Set while Complete streams the parts into the file: parts and a second Complete are refused meanwhile. */
+    completingAt: timestamp('completing_at', { withTimezone: true }),
   },
   (t) => [index('s3_uploads_dataset_idx').on(t.datasetId, t.path)],
 );

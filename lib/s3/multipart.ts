@@ -1,12 +1,12 @@
 import 'server-only';
 import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { s3UploadParts, s3Uploads } from '@/db/schema';
+import { s3Uploads } from '@/db/schema';
 import { authorizeDataset } from '@/lib/access';
 import { config } from '@/lib/config';
 import { uploadFile } from '@/lib/files';
 import { normalizePath } from '@/lib/paths';
-import { deleteBlobs, getBlobStore } from '@/lib/storage';
+import { concatenatedParts, dropUpload, partsOf, storePart as storeUploadPart, STALE_S3_UPLOAD_DAYS } from '@/lib/upload-parts';
 import { cleanContentType } from '@/lib/storage/http';
 import { parseRange } from '@/lib/storage/http';
 import { bucketAccess, requireWritableKey, viaKey, type Principal } from './auth';
@@ -17,12 +17,14 @@ import { blocks, doc, el, texts } from './xml';
 /**
  * Multipart upload: each part is streamed into the blob store as it arrives; Complete streams the
  * parts, in order, through lib/files.ts uploadFile (temp → hash → commit), the browser's write path,
- * then drops the parts. Abort drops them. The user's role is checked at every step.
+ * then drops the parts. Abort drops them. The user's role is checked at every step. The part storage
+ * is lib/upload-parts.ts, shared with the browser's resumable uploads (which are kind 'browser' and
+ * never visible here).
  */
 
 const noSuchUpload = () => new S3Error('NoSuchUpload', 404, 'The specified multipart upload does not exist. It may have been completed or aborted.');
 const MAX_PARTS = 10_000;
-const STALE_UPLOAD = sql`now() - interval '7 days'`;
+const STALE_UPLOAD = sql`now() - make_interval(days => ${STALE_S3_UPLOAD_DAYS}::int)`;
 
 async function writable(p: Principal, bucket: string): Promise<void> {
   await bucketAccess(p, bucket);
@@ -36,14 +38,9 @@ async function findUpload(p: Principal, bucket: string, key: string, uploadId: s
   const [u] = await db
     .select({ id: s3Uploads.id, contentType: s3Uploads.contentType })
     .from(s3Uploads)
-    .where(and(eq(s3Uploads.id, uploadId), eq(s3Uploads.datasetId, bucket), eq(s3Uploads.userId, p.userId), eq(s3Uploads.path, key)));
+    .where(and(eq(s3Uploads.id, uploadId), eq(s3Uploads.datasetId, bucket), eq(s3Uploads.userId, p.userId), eq(s3Uploads.path, key), eq(s3Uploads.kind, 's3')));
   if (!u) throw noSuchUpload();
   return u;
-}
-
-async function partsOf(uploadId: string) {
-  const db = await getDb();
-  return db.select().from(s3UploadParts).where(eq(s3UploadParts.uploadId, uploadId)).orderBy(asc(s3UploadParts.partNumber));
 }
 
 /** CreateMultipartUpload. */
@@ -52,7 +49,7 @@ export async function createUpload(p: Principal, bucket: string, key: string, he
   const path = normalizePath(key);
   const db = await getDb();
   // Uploads a client never finished or aborted: their parts go after a week.
-  const stale = await db.select({ id: s3Uploads.id }).from(s3Uploads).where(and(eq(s3Uploads.userId, p.userId), lt(s3Uploads.createdAt, STALE_UPLOAD)));
+  const stale = await db.select({ id: s3Uploads.id }).from(s3Uploads).where(and(eq(s3Uploads.userId, p.userId), eq(s3Uploads.kind, 's3'), lt(s3Uploads.createdAt, STALE_UPLOAD)));
   for (const old of stale) await dropUpload(old.id);
   const [u] = await db.insert(s3Uploads).values({ datasetId: bucket, userId: p.userId, path, contentType: cleanContentType(headers.get('content-type')) }).returning({ id: s3Uploads.id });
   return doc('InitiateMultipartUploadResult', el('Bucket', bucket) + el('Key', key) + el('UploadId', u.id));
@@ -91,24 +88,14 @@ function partNumberOf(q: URLSearchParams): number {
 
 // Streams a part into the blob store and records it, replacing an earlier part of the same number.
 async function storePart(uploadId: string, n: number, source: AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>, size: number | undefined, expectedSha256: string | undefined, signal: AbortSignal): Promise<string> {
-  const store = getBlobStore();
-  const blob = await store.put(source, { maxBytes: config.maxUploadBytes, expectedSize: size, signal });
-  if (expectedSha256 && blob.sha256 !== expectedSha256) {
-    await store.delete(blob.key).catch(() => {});
-    throw new S3Error('XAmzContentSHA256Mismatch', 400, 'The content does not match its signed SHA-256.');
-  }
-  const db = await getDb();
-  const [previous] = await db.select({ key: s3UploadParts.storageKey }).from(s3UploadParts).where(and(eq(s3UploadParts.uploadId, uploadId), eq(s3UploadParts.partNumber, n)));
-  try {
-    await db
-      .insert(s3UploadParts)
-      .values({ uploadId, partNumber: n, storageKey: blob.key, size: blob.size, sha256: blob.sha256 })
-      .onConflictDoUpdate({ target: [s3UploadParts.uploadId, s3UploadParts.partNumber], set: { storageKey: blob.key, size: blob.size, sha256: blob.sha256 } });
-  } catch (err) {
-    await store.delete(blob.key).catch(() => {});
-    throw err;
-  }
-  if (previous && previous.key !== blob.key) await deleteBlobs([previous.key]);
+  const blob = await storeUploadPart(uploadId, n, source, {
+    maxBytes: config.maxUploadBytes,
+    expectedSize: size,
+    signal,
+    verify: (b) => {
+      if (expectedSha256 && b.sha256 !== expectedSha256) throw new S3Error('XAmzContentSHA256Mismatch', 400, 'The content does not match its signed SHA-256.');
+    },
+  });
   return `"${blob.sha256}"`;
 }
 
@@ -125,12 +112,8 @@ export async function completeUpload(p: Principal, bucket: string, key: string, 
     if (!part || (etag && etag !== part.sha256)) throw new S3Error('InvalidPart', 400, `Part ${n} was not uploaded, or its ETag does not match.`);
     return part;
   });
-  const store = getBlobStore();
-  async function* concatenated(): AsyncGenerator<Uint8Array> {
-    for (const part of chosen) yield* store.createReadStream(part.storageKey);
-  }
   const size = chosen.reduce((sum, part) => sum + part.size, 0);
-  const result = await uploadFile(p.userId, bucket, key, concatenated(), { contentLength: size, contentType: upload.contentType, signal, ...viaKey(p) });
+  const result = await uploadFile(p.userId, bucket, key, concatenatedParts(chosen), { contentLength: size, contentType: upload.contentType, signal, ...viaKey(p) });
   await dropUpload(upload.id);
   return doc('CompleteMultipartUploadResult', el('Bucket', bucket) + el('Key', key) + el('ETag', `"${result.sha256}"`));
 }
@@ -150,13 +133,6 @@ export async function listParts(p: Principal, bucket: string, key: string, q: UR
     .map((part) => `<Part>${el('PartNumber', part.partNumber)}${el('LastModified', part.createdAt.toISOString())}${el('ETag', `"${part.sha256}"`)}${el('Size', part.size)}</Part>`)
     .join('');
   return doc('ListPartsResult', el('Bucket', bucket) + el('Key', key) + el('UploadId', upload.id) + el('IsTruncated', false) + parts);
-}
-
-async function dropUpload(uploadId: string): Promise<void> {
-  const db = await getDb();
-  const gone = await db.delete(s3UploadParts).where(eq(s3UploadParts.uploadId, uploadId)).returning({ key: s3UploadParts.storageKey });
-  await db.delete(s3Uploads).where(eq(s3Uploads.id, uploadId));
-  await deleteBlobs(gone.map((g) => g.key));
 }
 
 /**
@@ -179,7 +155,7 @@ export async function listUploads(p: Principal, bucket: string, q: URLSearchPara
   const rows = await db
     .select({ id: s3Uploads.id, path: s3Uploads.path, createdAt: s3Uploads.createdAt })
     .from(s3Uploads)
-    .where(and(eq(s3Uploads.datasetId, bucket), eq(s3Uploads.userId, p.userId), sql`starts_with(${s3Uploads.path}, ${prefix}::text)`))
+    .where(and(eq(s3Uploads.datasetId, bucket), eq(s3Uploads.userId, p.userId), eq(s3Uploads.kind, 's3'), sql`starts_with(${s3Uploads.path}, ${prefix}::text)`))
     .orderBy(sql`${s3Uploads.path} collate "C"`, asc(s3Uploads.id))
     .limit(MAX_LISTED_UPLOADS);
   const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));

@@ -1,6 +1,7 @@
 import 'server-only';
 import { getDb } from '@/db/client';
 import { referencedBlobKeys } from '@/lib/blob-refs';
+import { dropStaleUploads } from '@/lib/upload-parts';
 import { getBlobStore, type BlobStore } from './index';
 import { LocalBlobStore } from './local-blob-store';
 
@@ -11,7 +12,7 @@ import { LocalBlobStore } from './local-blob-store';
 export const ORPHAN_GRACE_MS = 3600 * 1000;
 const BATCH = 500;
 
-export type SweepResult = { tempBytes: number; orphans: number; orphanBytes: number; abortedUploads: number };
+export type SweepResult = { tempBytes: number; orphans: number; orphanBytes: number; abortedUploads: number; staleUploads: number };
 
 /**
  * Reclaims storage that crashes left behind: temp files of dead processes (local driver), and blobs
@@ -21,7 +22,9 @@ export type SweepResult = { tempBytes: number; orphans: number; orphanBytes: num
  */
 export async function sweepStorage(opts: { graceMs?: number } = {}): Promise<SweepResult> {
   const store = getBlobStore();
-  const result: SweepResult = { tempBytes: 0, orphans: 0, orphanBytes: 0, abortedUploads: 0 };
+  const result: SweepResult = { tempBytes: 0, orphans: 0, orphanBytes: 0, abortedUploads: 0, staleUploads: 0 };
+  // Unfinished uploads in parts (S3 multipart after a week, browser sessions idle for a day): rows and parts go.
+  result.staleUploads = await dropStaleUploads();
   if (store instanceof LocalBlobStore) result.tempBytes = await store.sweepTemp();
   // The object store's counterpart of temp files: multipart uploads an instance never finished or aborted.
   result.abortedUploads = (await (store as BlobStore).abortStaleUploads?.(opts.graceMs ?? ORPHAN_GRACE_MS)) ?? 0;
@@ -44,8 +47,8 @@ export async function sweepStorage(opts: { graceMs?: number } = {}): Promise<Swe
     if (batch.length >= BATCH) await flush();
   }
   await flush();
-  if (result.tempBytes || result.orphans || result.abortedUploads) {
-    console.log(`Trove: storage sweep freed ${result.tempBytes} bytes of temp files, ${result.abortedUploads} unfinished multipart uploads and ${result.orphans} orphan blobs (${result.orphanBytes} bytes).`);
+  if (result.tempBytes || result.orphans || result.abortedUploads || result.staleUploads) {
+    console.log(`Trove: storage sweep freed ${result.tempBytes} bytes of temp files, ${result.staleUploads} stale uploads in parts, ${result.abortedUploads} unfinished object-store multipart uploads and ${result.orphans} orphan blobs (${result.orphanBytes} bytes).`);
   }
   return result;
 }
