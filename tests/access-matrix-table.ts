@@ -84,6 +84,30 @@ const s3 = (method: string, p: (fx: Fixture) => string, body?: string) => async 
   const status = code === 'AccessDenied' ? 403 : code === 'NoSuchBucket' ? 404 : code ? 400 : res.status;
   return new Response(null, { status });
 };
+/**
+ * A resumable upload session route, on a session of the current actor's own (3 bytes declared, its one
+ * part stored), inserted directly as if started while the actor could still write: the role decides.
+ */
+const session = (method: 'GET' | 'POST' | 'DELETE' | 'PUT') => async (fx: Fixture) => {
+  const { getCurrentUser } = await import('@/lib/auth/session');
+  const { getDb } = await import('@/db/client');
+  const { s3Uploads } = await import('@/db/schema');
+  const { storePart } = await import('@/lib/upload-parts');
+  const user = await getCurrentUser();
+  let uploadId: string = crypto.randomUUID();
+  if (user) {
+    const [row] = await (await getDb()).insert(s3Uploads).values({ datasetId: fx.datasetId, userId: user.id, path: 'big.bin', kind: 'browser', size: 3 }).returning({ id: s3Uploads.id });
+    uploadId = row.id;
+    if (method === 'POST') await storePart(uploadId, 1, (async function* () { yield Buffer.from('abc'); })(), { maxBytes: 3, expectedSize: 3 });
+  }
+  const url = `http://localhost:3000/api/datasets/${fx.datasetId}/uploads/${uploadId}`;
+  if (method === 'PUT') {
+    const parts = await import('@/app/api/datasets/[datasetId]/uploads/[uploadId]/parts/[partNumber]/route');
+    return parts.PUT(new Request(`${url}/parts/1`, { method, body: 'abc', duplex: 'half' } as RequestInit), { params: Promise.resolve({ datasetId: fx.datasetId, uploadId, partNumber: '1' }) });
+  }
+  const route = await import('@/app/api/datasets/[datasetId]/uploads/[uploadId]/route');
+  return route[method](new Request(url, { method }), { params: Promise.resolve({ datasetId: fx.datasetId, uploadId }) });
+};
 /** Like dataset(), but an unsigned request is refused (403), never redirected to a login page. */
 const s3Dataset = (min: Role) => ({ ...dataset(min), anonymous: 'forbidden' as Outcome });
 
@@ -181,6 +205,20 @@ export const ENDPOINTS: Record<string, Spec> = {
       }),
     expect: dataset('editor'),
   },
+  // Resumable uploads of large files: editors and up; a demoted user's own session is refused, a stranger's is 404.
+  'POST /api/datasets/[datasetId]/uploads': {
+    run: async (fx) =>
+      (await import('@/app/api/datasets/[datasetId]/uploads/route')).POST(
+        new Request(`http://localhost:3000/api/datasets/${fx.datasetId}/uploads`, { method: 'POST', body: JSON.stringify({ path: 'big.bin', size: 20_000_000 }) }),
+        { params: Promise.resolve({ datasetId: fx.datasetId }) },
+      ),
+    expect: dataset('editor'),
+  },
+  'GET /api/datasets/[datasetId]/uploads/[uploadId]': { run: session('GET'), expect: dataset('editor') },
+  'POST /api/datasets/[datasetId]/uploads/[uploadId]': { run: session('POST'), expect: dataset('editor') },
+  // Cancelling frees the actor's own parts: still allowed after a demotion to viewer.
+  'DELETE /api/datasets/[datasetId]/uploads/[uploadId]': { run: session('DELETE'), expect: dataset('viewer') },
+  'PUT /api/datasets/[datasetId]/uploads/[uploadId]/parts/[partNumber]': { run: session('PUT'), expect: dataset('editor') },
   'GET /s3/[[...path]]': { run: s3('GET', (fx) => `${fx.datasetId}/a.txt`), expect: s3Dataset('viewer') },
   'PUT /s3/[[...path]]': { run: s3('PUT', (fx) => `${fx.datasetId}/s3-new.txt`, 'bytes'), expect: s3Dataset('editor') },
   'DELETE /s3/[[...path]]': { run: s3('DELETE', (fx) => `${fx.datasetId}/a.txt`), expect: s3Dataset('manager') },

@@ -213,6 +213,57 @@ describe('bad input to the versions route', () => {
   });
 });
 
+describe('bad input to the resumable upload routes', () => {
+  const uploads = () => import('@/app/api/datasets/[datasetId]/uploads/route');
+  const one = () => import('@/app/api/datasets/[datasetId]/uploads/[uploadId]/route');
+  const parts = () => import('@/app/api/datasets/[datasetId]/uploads/[uploadId]/parts/[partNumber]/route');
+  const expect4xx = async (res: Response, label: string) => {
+    expect(res.status, `${label}: ${res.status}`).toBeGreaterThanOrEqual(400);
+    expect(res.status, label).toBeLessThan(500);
+    expect(((await res.json()) as { error?: string }).error, label).toMatch(/\w/);
+  };
+
+  it('creating a session with malformed JSON, sizes, paths or dataset ids: a 4xx with a message', async () => {
+    session.current = user;
+    try {
+      const bodies = ['', 'not json', '[]', 'null', '42', JSON.stringify({ path: 'a', size: -5 }), JSON.stringify({ path: 'a', size: 'big' }), JSON.stringify({ path: NUL, size: 5 }),
+        JSON.stringify({ path: HUGE, size: 5 }), JSON.stringify({ path: '../x', size: 5 }), JSON.stringify({ path: 'a', size: 1e30 }), JSON.stringify({ path: 'a', size: 5, batch: { x: 1 } }), 'x'.repeat(100_000)];
+      for (const [i, body] of bodies.entries()) {
+        const res = await (await uploads()).POST(new Request('http://localhost:3000/api/datasets/x/uploads', { method: 'POST', body }), { params: Promise.resolve({ datasetId: own.datasetId }) });
+        await expect4xx(res, `body ${i}`);
+      }
+      for (const datasetId of ['%ZZ', NUL, HUGE]) {
+        const res = await (await uploads()).POST(new Request('http://localhost:3000/api/datasets/x/uploads', { method: 'POST', body: JSON.stringify({ path: 'a', size: 5 }) }), { params: Promise.resolve({ datasetId }) });
+        await expect4xx(res, `dataset ${datasetId.slice(0, 10)}`);
+      }
+    } finally {
+      session.current = null;
+    }
+  });
+
+  it('unknown or malformed session ids and part numbers: a 4xx with a message', async () => {
+    session.current = user;
+    try {
+      const { createSession } = await import('@/lib/upload-sessions');
+      const real = await createSession(user.id, own.datasetId, { path: 'bad-input.bin', size: 10 });
+      for (const uploadId of [crypto.randomUUID(), 'nope', NUL, HUGE, '%ZZ']) {
+        const ctx = { params: Promise.resolve({ datasetId: own.datasetId, uploadId }) };
+        for (const method of ['GET', 'POST', 'DELETE'] as const) await expect4xx(await (await one())[method](new Request('http://localhost:3000/x', { method }), ctx), `${method} ${uploadId.slice(0, 10)}`);
+        const put = await (await parts()).PUT(new Request('http://localhost:3000/x', { method: 'PUT', body: 'x', duplex: 'half' } as RequestInit), { params: Promise.resolve({ datasetId: own.datasetId, uploadId, partNumber: '1' }) });
+        await expect4xx(put, `PUT ${uploadId.slice(0, 10)}`);
+      }
+      for (const [partNumber, body] of [['0', 'x'.repeat(10)], ['2', 'x'.repeat(10)], ['-1', 'x'], [NUL, 'x'], [HUGE, 'x'], ['1', 'x'.repeat(11)], ['1', 'x'.repeat(9)]]) {
+        const put = await (await parts()).PUT(new Request('http://localhost:3000/x', { method: 'PUT', body, duplex: 'half' } as RequestInit), { params: Promise.resolve({ datasetId: own.datasetId, uploadId: real.id, partNumber }) });
+        await expect4xx(put, `part ${partNumber.slice(0, 10)} of ${body.length} bytes`);
+      }
+      // Completing before every part is there.
+      await expect4xx(await (await one()).POST(new Request('http://localhost:3000/x', { method: 'POST' }), { params: Promise.resolve({ datasetId: own.datasetId, uploadId: real.id }) }), 'complete too early');
+    } finally {
+      session.current = null;
+    }
+  });
+});
+
 function decodeURIComponentSafe(s: string): string {
   try {
     return decodeURIComponent(s);
