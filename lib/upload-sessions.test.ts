@@ -110,7 +110,7 @@ describe('resumable upload sessions', () => {
   });
 
   it('a user demoted mid-upload is refused on the next part and on complete; a stranger and another editor get 404', async () => {
-    const { owner, ds, db } = await setup();
+    const { ds, db } = await setup();
     const editor = await makeUser('Editor');
     const other = await makeUser('Other editor');
     const stranger = await makeUser('Stranger');
@@ -141,7 +141,7 @@ describe('resumable upload sessions', () => {
   });
 
   it('bad input is a clear 4xx and writes nothing', async () => {
-    const { owner, ds, db } = await setup();
+    const { owner, ds } = await setup();
     const bad = (input: Record<string, unknown>) => code(createSession(owner.id, ds.id, input));
     expect(await bad({ path: 'a.bin', size: -1 })).toBe('INVALID');
     expect(await bad({ path: 'a.bin', size: 0 })).toBe('INVALID');

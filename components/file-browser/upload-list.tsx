@@ -9,6 +9,7 @@ function statusText(it: UploadItem): string {
   if (it.status === 'error') return 'Failed';
   if (it.status === 'cancelled') return 'Cancelled';
   if (it.status === 'queued') return 'Waiting';
+  if (it.note) return it.note;
   return `${it.total ? Math.floor((it.loaded / it.total) * 100) : 0}% of ${formatBytes(it.total)}`;
 }
 
@@ -84,7 +85,7 @@ export function UploadList({ items, startedAt, onCancel, onRetry, onClear }: Pro
               <div className="flex items-center justify-between gap-2">
                 <span className="min-w-0 truncate" title={it.label}>{it.label}</span>
                 <span className="flex shrink-0 items-center gap-1">
-                  <span className={`text-xs ${it.status === 'error' ? 'text-red-700' : 'text-slate-500'}`}>{statusText(it)}</span>
+                  <span className={`text-xs ${it.status === 'error' ? 'text-red-700' : it.note ? 'text-amber-700' : 'text-slate-500'}`}>{statusText(it)}</span>
                   {(it.status === 'queued' || it.status === 'uploading') && (
                     <button type="button" onClick={() => onCancel(it.id)} className={`${small} text-xs`}>
                       Cancel<span className="sr-only"> {it.label}</span>

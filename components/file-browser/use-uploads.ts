@@ -3,9 +3,21 @@
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { formatBytes } from '@/lib/format';
+import { RESUMABLE_THRESHOLD_BYTES } from '@/lib/upload-sizes';
+import { uploadResumable } from './resumable-upload';
 import { fileUrl } from './urls';
 
-export type UploadItem = { id: number; label: string; path: string; loaded: number; total: number; status: 'queued' | 'uploading' | 'done' | 'error' | 'cancelled'; error?: string };
+export type UploadItem = {
+  id: number;
+  label: string;
+  path: string;
+  loaded: number;
+  total: number;
+  status: 'queued' | 'uploading' | 'done' | 'error' | 'cancelled';
+  error?: string;
+  /** Shown instead of the percentage while it holds, e.g. "Connection lost — retrying…". */
+  note?: string;
+};
 
 const PARALLEL = 3;
 
@@ -68,7 +80,8 @@ function newBatchId(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-type Job = { file: File; item: UploadItem; path: string; batch: string | null };
+/** `session`: the resumable upload session of a large file, kept across Retry so it continues. */
+type Job = { file: File; item: UploadItem; path: string; batch: string | null; session: string | null };
 
 /**
  * Uploads files into a dataset's folders a few at a time, tracking progress per file: each can be
@@ -81,7 +94,7 @@ export function useUploads(datasetId: string, maxUploadBytes: number) {
   const [items, setItems] = useState<UploadItem[]>([]);
   const nextId = useRef(0);
   const jobs = useRef(new Map<number, Job>());
-  const running = useRef(new Map<number, XMLHttpRequest>());
+  const running = useRef(new Map<number, { abort: () => void }>());
   const cancelled = useRef(new Set<number>());
   const [startedAt, setStartedAt] = useState<number | null>(null);
   const update = (id: number, patch: Partial<UploadItem>) => setItems((all) => all.map((it) => (it.id === id ? { ...it, ...patch } : it)));
@@ -110,13 +123,32 @@ export function useUploads(datasetId: string, maxUploadBytes: number) {
             update(item.id, { status: 'error', error: `This file is larger than the ${formatBytes(maxUploadBytes)} upload limit.` });
             continue;
           }
-          update(item.id, { status: 'uploading', loaded: 0, error: undefined });
-          const xhr = new XMLHttpRequest();
-          running.current.set(item.id, xhr);
-          const error = await send(fileUrl(datasetId, path), file, (loaded) => update(item.id, { loaded }), xhr, batchId);
+          update(item.id, { status: 'uploading', loaded: 0, error: undefined, note: undefined });
+          let error: string | null;
+          if (file.size > RESUMABLE_THRESHOLD_BYTES) {
+            // Large files go in parts that survive a dropped connection (components/file-browser/resumable-upload.ts).
+            const job = jobs.current.get(item.id)!;
+            const controller = new AbortController();
+            running.current.set(item.id, controller);
+            error = await uploadResumable({
+              datasetId,
+              path,
+              file,
+              batch: batchId,
+              signal: controller.signal,
+              session: job.session,
+              onSession: (id) => (job.session = id),
+              onProgress: (loaded) => update(item.id, { loaded }),
+              onNote: (note) => update(item.id, { note }),
+            });
+          } else {
+            const xhr = new XMLHttpRequest();
+            running.current.set(item.id, xhr);
+            error = await send(fileUrl(datasetId, path), file, (loaded) => update(item.id, { loaded }), xhr, batchId);
+          }
           running.current.delete(item.id);
-          if (cancelled.current.has(item.id)) update(item.id, { status: 'cancelled', loaded: 0 });
-          else update(item.id, error ? { status: 'error', error } : { status: 'done', loaded: file.size });
+          if (cancelled.current.has(item.id)) update(item.id, { status: 'cancelled', loaded: 0, note: undefined });
+          else update(item.id, error ? { status: 'error', error, note: undefined } : { status: 'done', loaded: file.size, note: undefined });
         }
       };
       void Promise.all(Array.from({ length: Math.min(PARALLEL, batch.length) }, worker)).then(() => {
@@ -136,7 +168,7 @@ export function useUploads(datasetId: string, maxUploadBytes: number) {
         const relative = picked instanceof File ? (picked as File & { webkitRelativePath?: string }).webkitRelativePath || picked.name : picked.relative;
         const path = folder ? `${folder}/${relative}` : relative;
         const item: UploadItem = { id: nextId.current++, label: relative, path, loaded: 0, total: file.size, status: 'queued' };
-        const job = { file, item, path, batch: batchId };
+        const job: Job = { file, item, path, batch: batchId, session: null };
         jobs.current.set(item.id, job);
         return job;
       });
@@ -157,7 +189,7 @@ export function useUploads(datasetId: string, maxUploadBytes: number) {
     }
   };
 
-  /** Sends failed or cancelled files again. */
+  /** Sends failed or cancelled files again (a large file continues its session: only missing parts go). */
   const retry = (id?: number) => {
     const again = items.filter((it) => (id === undefined || it.id === id) && (it.status === 'error' || it.status === 'cancelled'));
     const batch = again.map((it) => jobs.current.get(it.id)!).filter(Boolean);
