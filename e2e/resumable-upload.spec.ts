@@ -80,3 +80,42 @@ test('cancelling a large upload drops its session on the server', async ({ page 
   expect((await page.request.get(`/api/datasets/${datasetId}/uploads/${id}`)).status()).toBe(404);
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('after the connection stays down, the file fails and Retry continues from the parts the server has', async ({ page }) => {
+  test.setTimeout(180_000);
+  // The page's timers run on a fake clock, so two minutes of backoff pass in moments.
+  await page.clock.install();
+  await signUp(page, 'Otto Offline');
+  const datasetUrl = await createDataset(page, `Offline ${Date.now()}`);
+  const datasetId = datasetUrl.split('/').pop()!;
+  const section = page.getByRole('region', { name: 'Files' });
+  const data = crypto.randomBytes(40_000_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trove-retry-'));
+  const file = path.join(dir, 'stuck.bin');
+  fs.writeFileSync(file, data);
+  let down = true;
+  await page.route('**/uploads/*/parts/3', (route) => (down ? route.abort('internetdisconnected') : route.continue()));
+  const sent = new Map<number, number>();
+  page.on('request', (r) => {
+    const m = /\/parts\/(\d+)$/.exec(r.url());
+    if (m && r.method() === 'PUT') sent.set(Number(m[1]), (sent.get(Number(m[1])) ?? 0) + 1);
+  });
+  await section.getByLabel('Upload files').setInputFiles(file);
+  await expect(section.getByText('Connection lost — retrying…')).toBeVisible({ timeout: 30_000 });
+  const retry = section.getByRole('button', { name: 'Retry stuck.bin' });
+  for (let i = 0; i < 40 && !(await retry.isVisible()); i++) {
+    await page.clock.runFor(16_000);
+    await page.waitForTimeout(150);
+  }
+  await expect(section.getByText('stuck.bin: The connection was lost. Retry to continue where the upload stopped.')).toBeVisible();
+  expect(sent.get(3)).toBeGreaterThan(5);
+
+  down = false;
+  await retry.click();
+  await expect(section.getByRole('status').filter({ hasText: 'Uploads finished. 1 uploaded.' })).toBeVisible({ timeout: 60_000 });
+  // Parts 1 and 2 were stored before the outage: Retry did not send them again.
+  expect([sent.get(1), sent.get(2), sent.get(4), sent.get(5)]).toEqual([1, 1, 1, 1]);
+  const body = await (await page.request.get(`/api/datasets/${datasetId}/files/stuck.bin`)).body();
+  expect(crypto.createHash('sha256').update(body).digest('hex')).toBe(crypto.createHash('sha256').update(data).digest('hex'));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
