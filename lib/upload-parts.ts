@@ -2,6 +2,7 @@ import 'server-only';
 import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { s3UploadParts, s3Uploads } from '@/db/schema';
+import { AppError } from '@/lib/errors';
 import { deleteBlobs, getBlobStore, type BlobSource, type StoredBlob } from '@/lib/storage';
 
 /**
@@ -27,7 +28,15 @@ export type StorePartOptions = {
   signal?: AbortSignal;
   /** Checks the stored blob before it is recorded (e.g. a signed SHA-256); throw to refuse it (the blob is deleted). */
   verify?: (blob: StoredBlob) => void;
+  /** The error when the upload was completed or aborted while the part was arriving. */
+  gone?: () => Error;
 };
+
+// The part's row refers to an upload that no longer exists (PostgreSQL 23503, foreign key).
+function isForeignKeyViolation(err: unknown): boolean {
+  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) if (e.code === '23503') return true;
+  return false;
+}
 
 /** Streams a part into the blob store and records it, replacing an earlier part of the same number. */
 export async function storePart(uploadId: string, n: number, source: BlobSource, options: StorePartOptions): Promise<StoredBlob> {
@@ -37,10 +46,11 @@ export async function storePart(uploadId: string, n: number, source: BlobSource,
   let previous: string | undefined;
   try {
     options.verify?.(blob);
-    [{ key: previous } = { key: undefined }] = await db
+    const [earlier] = await db
       .select({ key: s3UploadParts.storageKey })
       .from(s3UploadParts)
       .where(and(eq(s3UploadParts.uploadId, uploadId), eq(s3UploadParts.partNumber, n)));
+    previous = earlier?.key;
     await db.transaction(async (tx) => {
       await tx
         .insert(s3UploadParts)
@@ -49,8 +59,9 @@ export async function storePart(uploadId: string, n: number, source: BlobSource,
       await tx.update(s3Uploads).set({ touchedAt: sql`now()` }).where(eq(s3Uploads.id, uploadId));
     });
   } catch (err) {
-    // The upload may have been aborted (its row cascaded away) while the part was arriving: nothing kept.
+    // The upload may have been aborted (its row gone) while the part was arriving: nothing kept.
     await store.delete(blob.key).catch(() => {});
+    if (isForeignKeyViolation(err)) throw options.gone?.() ?? new AppError('NOT_FOUND', 'This upload no longer exists: it was completed, cancelled or expired.');
     throw err;
   }
   if (previous && previous !== blob.key) await deleteBlobs([previous]);

@@ -109,6 +109,24 @@ describe('resumable upload sessions', () => {
     expect(await code(send(owner.id, ds.id, s.id, 2))).toBe('NOT_FOUND');
   });
 
+  it('a part still arriving when its session is cancelled is refused (404), not recorded', async () => {
+    const { owner, ds } = await setup();
+    const s = await createSession(owner.id, ds.id, { path: 'race.bin', size: SIZE });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = Readable.from((async function* () {
+      yield slice(1).subarray(0, 1000);
+      await gate;
+      yield slice(1).subarray(1000);
+    })());
+    const pending = code(putPart(owner.id, ds.id, s.id, '1', slow, { contentLength: UPLOAD_PART_BYTES }));
+    await new Promise((r) => setTimeout(r, 50));
+    await abortSession(owner.id, ds.id, s.id);
+    release();
+    expect(await pending).toBe('NOT_FOUND');
+    expect(await partRows(s.id)).toEqual([]);
+  });
+
   it('a user demoted mid-upload is refused on the next part and on complete; a stranger and another editor get 404', async () => {
     const { ds, db } = await setup();
     const editor = await makeUser('Editor');

@@ -94,7 +94,7 @@ export async function putPart(userId: string, datasetId: string, uploadId: strin
     throw new AppError('INVALID', `Part ${n} must be exactly ${expected} bytes; the request announced ${opts.contentLength}.`, 'partNumber');
   }
   if (!body) throw new AppError('INVALID', `Part ${n} has no body; it must be ${expected} bytes.`);
-  const blob = await storePart(s.id, n, body, { maxBytes: expected, expectedSize: expected, signal: opts.signal }).catch((err) => {
+  const blob = await storePart(s.id, n, body, { maxBytes: expected, expectedSize: expected, signal: opts.signal, gone }).catch((err) => {
     // A part longer than its slot is refused as it arrives: say so in terms of the part, not the file limit.
     if (err instanceof AppError && err.code === 'TOO_LARGE') throw new AppError('INVALID', `Part ${n} must be exactly ${expected} bytes; more arrived.`, 'partNumber');
     throw err;

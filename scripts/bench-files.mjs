@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 
 const MiB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_SIZE_MB || 1024) * MiB;
@@ -201,6 +202,25 @@ await get(url('warm.bin'));
 
 const up = await measure(pid, () => timed(() => put('big.bin', file, SIZE)));
 if (up.status !== 201 && up.status !== 200) throw new Error(`upload failed: ${up.status} ${up.text}`);
+
+// The browser's resumable upload of the same file (files over 16 MiB): a session, 8 MiB parts one after
+// another (as the browser sends them), then Complete, which streams the parts through the same commit.
+async function resumable(name, f, size) {
+  const base = `${BASE}/api/datasets/${datasetId}/uploads`;
+  const json = (r) => JSON.parse(r.text);
+  const created = await request(base, { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/json' }, body: Readable.from([JSON.stringify({ path: `bench/${name}`, size })]) });
+  if (created.status !== 201) throw new Error(`session refused: ${created.status} ${created.text}`);
+  const { id, partSize, parts } = json(created);
+  for (let n = 1; n <= parts; n++) {
+    const start = (n - 1) * partSize;
+    const length = Math.min(partSize, size - start);
+    const r = await request(`${base}/${id}/parts/${n}`, { method: 'PUT', headers: { Cookie: cookie, 'Content-Length': length }, body: fs.createReadStream(f, { start, end: start + length - 1 }) });
+    if (r.status !== 200) throw new Error(`part ${n} refused: ${r.status} ${r.text}`);
+  }
+  return request(`${base}/${id}`, { method: 'POST', headers: { Cookie: cookie } });
+}
+const upParts = await measure(pid, () => timed(() => resumable('big-parts.bin', file, SIZE)));
+if (upParts.status !== 201) throw new Error(`resumable upload failed: ${upParts.status} ${upParts.text}`);
 // App and reference downloads alternate, best of three each, so a busy machine skews both alike.
 const nginx = await startNginx(file);
 const plain = nginx ? null : await startPlainServer(file);
@@ -256,12 +276,15 @@ const goals = [];
 const goal = (name, ok, detail) => goals.push({ name, ok, detail });
 console.log(`\nTrove file transfer bench — ${SIZE / MiB} MiB, ${BASE}${pid ? ` (server pid ${pid})` : ''}`);
 console.log(`local upload:    ${upMBps.toFixed(0)} MB/s   server RSS growth ${fmt(up.rssGrowth)}   (target < 128 MiB)`);
+console.log(`local resumable: ${mbps(SIZE, upParts.seconds).toFixed(0)} MB/s   server RSS growth ${fmt(upParts.rssGrowth)}   (target < 128 MiB; ${(mbps(SIZE, upParts.seconds) / upMBps).toFixed(2)} × one PUT, target ≥ 0.40: every byte is written twice, as a part and as the file)`);
 console.log(`local download:  ${downMBps.toFixed(0)} MB/s   server RSS growth ${fmt(down.rssGrowth)}   (target < 64 MiB), Content-Length ${down.headers['content-length'] ?? 'MISSING'}`);
 console.log(`${referenceName.padEnd(15)}  ${plainMBps.toFixed(0)} MB/s   download/${referenceName} = ${ratio.toFixed(2)}   (target ≥ 0.80)`);
 console.log(`range:     ${sample.status} ${sample.headers.get('content-range')} — bytes ${sampleOk ? 'match' : 'DIFFER'}; upload sha256 ${JSON.parse(up.text).sha256 === down.headers.etag?.replaceAll('"', '') ? 'matches' : 'differs from'} the ETag`);
 console.log(`aborts:    download → ${blobsOpenAfterAbort ?? 'n/a'} blob files still open; upload → entry ${abortedStatus === 404 ? 'absent (404)' : `PRESENT (${abortedStatus})`}, ${tmpLeft ?? 'n/a'} temp files left`);
 goal(`local: proxied download with Content-Length ≥ 0.80 × ${referenceName}`, ratio >= 0.8 && down.headers['content-length'] === String(SIZE), `${ratio.toFixed(2)}×`);
 goal('local: upload RSS growth < 128 MiB', up.rssGrowth === null || up.rssGrowth < 128 * MiB, fmt(up.rssGrowth));
+goal('local: resumable upload RSS growth < 128 MiB', upParts.rssGrowth === null || upParts.rssGrowth < 128 * MiB, fmt(upParts.rssGrowth));
+goal('local: resumable upload ≥ 0.40 × one PUT, same SHA-256', mbps(SIZE, upParts.seconds) / upMBps >= 0.4 && JSON.parse(upParts.text).sha256 === JSON.parse(up.text).sha256, `${(mbps(SIZE, upParts.seconds) / upMBps).toFixed(2)}×`);
 goal('local: download RSS growth < 64 MiB', down.rssGrowth === null || down.rssGrowth < 64 * MiB, fmt(down.rssGrowth));
 goal('local: ranges and aborts (bytes match, no open blob, no entry or temp file left)', sampleOk && (blobsOpenAfterAbort === null || blobsOpenAfterAbort === 0) && abortedStatus === 404 && !tmpLeft, '');
 

@@ -92,6 +92,7 @@ async function storePart(uploadId: string, n: number, source: AsyncIterable<Uint
     maxBytes: config.maxUploadBytes,
     expectedSize: size,
     signal,
+    gone: noSuchUpload,
     verify: (b) => {
       if (expectedSha256 && b.sha256 !== expectedSha256) throw new S3Error('XAmzContentSHA256Mismatch', 400, 'The content does not match its signed SHA-256.');
     },
