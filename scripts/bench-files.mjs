@@ -203,20 +203,25 @@ await get(url('warm.bin'));
 const up = await measure(pid, () => timed(() => put('big.bin', file, SIZE)));
 if (up.status !== 201 && up.status !== 200) throw new Error(`upload failed: ${up.status} ${up.text}`);
 
-// The browser's resumable upload of the same file (files over 16 MiB): a session, 8 MiB parts one after
-// another (as the browser sends them), then Complete, which streams the parts through the same commit.
+// The browser's resumable upload of the same file (files over 16 MiB): a session, 8 MiB parts (two at a
+// time, as the browser sends them), then Complete, which streams the parts through the same commit.
 async function resumable(name, f, size) {
   const base = `${BASE}/api/datasets/${datasetId}/uploads`;
   const json = (r) => JSON.parse(r.text);
   const created = await request(base, { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/json' }, body: Readable.from([JSON.stringify({ path: `bench/${name}`, size })]) });
   if (created.status !== 201) throw new Error(`session refused: ${created.status} ${created.text}`);
   const { id, partSize, parts } = json(created);
-  for (let n = 1; n <= parts; n++) {
-    const start = (n - 1) * partSize;
-    const length = Math.min(partSize, size - start);
-    const r = await request(`${base}/${id}/parts/${n}`, { method: 'PUT', headers: { Cookie: cookie, 'Content-Length': length }, body: fs.createReadStream(f, { start, end: start + length - 1 }) });
-    if (r.status !== 200) throw new Error(`part ${n} refused: ${r.status} ${r.text}`);
-  }
+  // Two parts in flight, as the browser sends them (components/file-browser/resumable-upload.ts).
+  let next = 1;
+  const worker = async () => {
+    for (let n = next++; n <= parts; n = next++) {
+      const start = (n - 1) * partSize;
+      const length = Math.min(partSize, size - start);
+      const r = await request(`${base}/${id}/parts/${n}`, { method: 'PUT', headers: { Cookie: cookie, 'Content-Length': length }, body: fs.createReadStream(f, { start, end: start + length - 1 }) });
+      if (r.status !== 200) throw new Error(`part ${n} refused: ${r.status} ${r.text}`);
+    }
+  };
+  await Promise.all([worker(), worker()]);
   const sent = process.hrtime.bigint();
   const done = await request(`${base}/${id}`, { method: 'POST', headers: { Cookie: cookie } });
   return { ...done, completeSeconds: Number(process.hrtime.bigint() - sent) / 1e9 };

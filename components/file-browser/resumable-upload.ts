@@ -10,6 +10,8 @@
 
 export const RETRYING_NOTE = 'Connection lost — retrying…';
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000];
+/** Parts of one file sent at once: hides each part's round trip and server-side commit behind the other's bytes. */
+const PARTS_IN_FLIGHT = 2;
 /** Attempts per step before giving up (the session stays, so Retry continues it): about two minutes. */
 const MAX_ATTEMPTS = 12;
 
@@ -128,25 +130,45 @@ export async function uploadResumable(o: ResumableOptions): Promise<string | nul
     setSession(id);
     const have = new Set(received.map((r) => r.partNumber));
     const sizeOf = (n: number) => Math.min(partSize, o.file.size - (n - 1) * partSize);
-    let loaded = received.reduce((sum, r) => sum + r.size, 0);
-    o.onProgress(loaded);
+    let stored = received.reduce((sum, r) => sum + r.size, 0);
+    const sending = new Map<number, number>(); // part → bytes of it sent so far
+    const progress = () => o.onProgress(stored + [...sending.values()].reduce((a, b) => a + b, 0));
+    progress();
     // Did part n arrive although its answer was lost? (Asked before sending it again.)
     const arrived = (n: number) => async () => {
       const a = await request('GET', `${base}/${id}`, null, o.signal);
       return typeof a === 'object' && a.status === 200 && (a.body.received as { partNumber: number }[]).some((r) => r.partNumber === n);
     };
-    for (let n = 1; n <= parts; n++) {
-      if (have.has(n)) continue;
-      const blob = o.file.slice((n - 1) * partSize, (n - 1) * partSize + sizeOf(n));
-      const a = await attempt(() => request('PUT', `${base}/${id}/parts/${n}`, blob, o.signal, (l) => o.onProgress(loaded + l)), arrived(n));
+    // PARTS_IN_FLIGHT workers take the missing parts in order; the first failure stops them taking more.
+    const queue = Array.from({ length: parts }, (_, i) => i + 1).filter((n) => !have.has(n));
+    const stop: { failed: Answer | null } = { failed: null };
+    const worker = async () => {
+      while (!stop.failed && queue.length > 0) {
+        const n = queue.shift()!;
+        const blob = o.file.slice((n - 1) * partSize, (n - 1) * partSize + sizeOf(n));
+        sending.set(n, 0);
+        const a = await attempt(() => request('PUT', `${base}/${id}/parts/${n}`, blob, o.signal, (l) => {
+          sending.set(n, l);
+          progress();
+        }), arrived(n));
+        sending.delete(n);
+        if (typeof a !== 'object' || a.status >= 300) {
+          stop.failed ??= a;
+          return;
+        }
+        stored += sizeOf(n);
+        progress();
+      }
+    };
+    await Promise.all(Array.from({ length: PARTS_IN_FLIGHT }, worker));
+    if (stop.failed) {
+      const a = stop.failed;
       if (typeof a !== 'object' || transient(a)) return lost;
       if (a.status === 404) {
         setSession(null);
         return refusal(a);
       }
-      if (a.status >= 400) return refused(a);
-      loaded += sizeOf(n);
-      o.onProgress(loaded);
+      return refused(a);
     }
     // A Complete cut off on the client may still be winding down on the server ("being completed"): wait.
     const complete = async (): Promise<Answer> => {
