@@ -117,7 +117,8 @@ export function useUploads(datasetId: string, maxUploadBytes: number) {
       let cursor = 0;
       const worker = async () => {
         while (cursor < batch.length) {
-          const { file, item, path, batch: batchId } = batch[cursor++];
+          const job = batch[cursor++];
+          const { file, item, path, batch: batchId } = job;
           if (cancelled.current.has(item.id)) continue;
           if (file.size > maxUploadBytes) {
             update(item.id, { status: 'error', error: `This file is larger than the ${formatBytes(maxUploadBytes)} upload limit.` });
@@ -127,7 +128,6 @@ export function useUploads(datasetId: string, maxUploadBytes: number) {
           let error: string | null;
           if (file.size > RESUMABLE_THRESHOLD_BYTES) {
             // Large files go in parts that survive a dropped connection (components/file-browser/resumable-upload.ts).
-            const job = jobs.current.get(item.id)!;
             const controller = new AbortController();
             running.current.set(item.id, controller);
             error = await uploadResumable({
@@ -140,7 +140,7 @@ export function useUploads(datasetId: string, maxUploadBytes: number) {
               onSession: (id) => (job.session = id),
               onProgress: (loaded) => update(item.id, { loaded }),
               onNote: (note) => update(item.id, { note }),
-            });
+            }).catch(() => 'Something went wrong with this upload. Retry to continue where it stopped.');
           } else {
             const xhr = new XMLHttpRequest();
             running.current.set(item.id, xhr);
