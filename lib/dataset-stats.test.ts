@@ -48,7 +48,7 @@ async function* bytesOf(n: number) {
   yield Buffer.alloc(n, 97);
 }
 
-const principal = (userId: string): Principal => ({ userId, keyName: 'stats test', readOnly: false, datasetId: null, payloadHash: 'UNSIGNED-PAYLOAD', verifyChunk: async () => {} });
+const principal = (userId: string): Principal => ({ userId, keyName: 'stats test', readOnly: false, datasetId: null, payloadHash: 'UNSIGNED-PAYLOAD', verifyChunk: () => true });
 const noSignal = () => new AbortController().signal;
 
 async function s3Multipart(userId: string, datasetId: string, key: string, parts: number[]) {
