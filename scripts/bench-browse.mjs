@@ -50,7 +50,7 @@ async function waitFor(url, ms = 120_000) {
 const distDir = process.env.NEXT_DIST_DIR || '.next';
 if (!fs.existsSync(path.join(distDir, 'BUILD_ID'))) throw new Error(`No production build in ${distDir}: run \`next build\` first.`);
 child = spawn(process.execPath, ['scripts/start.mjs'], {
-  env: { ...process.env, PORT: String(PORT), HOSTNAME: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1', DATA_DIR: path.join(work, 'data'), APP_URL: BASE, RESEND_API_KEY: '', DATABASE_URL: DB },
+  env: { ...process.env, PORT: String(PORT), HOSTNAME: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1', DATA_DIR: path.join(work, 'data'), APP_URL: BASE, RESEND_API_KEY: '', DATABASE_URL: DB, SIGNUPS_PER_HOUR: '1000' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 await waitFor(`${BASE}/login`);
