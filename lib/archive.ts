@@ -1,7 +1,6 @@
 import 'server-only';
 import type { Readable } from 'node:stream';
 import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
-import { ZipFile } from 'yazl';
 import { getDb } from '@/db/client';
 import { datasets, entries } from '@/db/schema';
 import { authorizeDataset } from '@/lib/access';
@@ -11,6 +10,7 @@ import { formatBytes } from '@/lib/format';
 import { MAX_SELECTION } from '@/lib/files';
 import { normalizeFolderPath, normalizePath, parentOf } from '@/lib/paths';
 import { getBlobStore } from '@/lib/storage';
+import { zipStream, type ZipEntry } from '@/lib/zip-stream';
 
 const MAX_ZIP_ENTRIES = 100_000;
 
@@ -19,8 +19,8 @@ export type FolderArchive = { fileName: string; fileCount: number; totalSize: nu
 /**
  * A folder (or the whole dataset) as a streamed .zip: authorized like a download, refused above
  * MAX_ZIP_BYTES before anything is sent. Entries are stored uncompressed (datasets are mostly
- * compressed media already, and storing keeps the stream as fast as a plain download); each file's
- * bytes are opened only when the zip reaches it, so memory and open files stay flat.
+ * compressed media already, and storing keeps the stream near a plain download's speed); each file's
+ * bytes are opened only when the zip reaches it, so memory and open files stay flat (lib/zip-stream.ts).
  */
 export async function openFolderArchive(userId: string, datasetId: string, rawFolder: string): Promise<FolderArchive> {
   const db = await getDb();
@@ -81,18 +81,14 @@ async function build(datasetId: string, where: SQL | undefined, base: string, fi
   const files = rows.filter((r) => r.kind === 'file' && r.storageKey);
 
   const stream = () => {
-    const zip = new ZipFile();
     const store = getBlobStore();
-    for (const r of rows) {
+    const items: ZipEntry[] = rows.flatMap((r): ZipEntry[] => {
       const name = r.path.slice(strip);
-      if (r.kind === 'folder') zip.addEmptyDirectory(name, { mtime: r.updatedAt });
-      else if (r.storageKey) {
-        const key = r.storageKey;
-        zip.addReadStreamLazy(name, { size: r.size, mtime: r.updatedAt, compress: false }, (cb) => cb(null, store.createReadStream(key)));
-      }
-    }
-    zip.end();
-    return zip.outputStream as Readable;
+      if (r.kind === 'folder') return [{ kind: 'folder', name, mtime: r.updatedAt }];
+      const key = r.storageKey;
+      return key ? [{ kind: 'file', name, mtime: r.updatedAt, size: r.size, open: () => store.createReadStream(key) }] : [];
+    });
+    return zipStream(items);
   };
   return { fileName, fileCount: files.length, totalSize, stream };
 }

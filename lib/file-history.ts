@@ -213,6 +213,10 @@ export async function emptyTrash(userId: string, datasetId: string, trashId?: st
 
 // Deletes trashed entries matching `where` and the versions of those files; returns what went.
 async function dropTrash(tx: Tx, where: ReturnType<typeof sql>) {
+  // The statement below fires two triggers that update dataset_stats (Trash, then versions, or the other
+  // way round): lock the rows they will update first, in dataset order, so two instances' sweeps (each
+  // spanning several datasets) cannot take them in opposite orders and deadlock.
+  await tx.execute(sql`select 1 from dataset_stats where dataset_id in (select dataset_id from trashed_entries where ${where}) order by dataset_id for update`);
   const rows = rowsOf<{ dataset_id: string; path: string; root: boolean; kind: string; size: string; key: string | null; version: boolean }>(
     await tx.execute(sql`
       with t as (delete from trashed_entries where ${where} returning id, dataset_id, path, root, kind, size, storage_key),

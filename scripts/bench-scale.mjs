@@ -107,6 +107,7 @@ async function seed(org, passwordHash) {
       await tx`set local work_mem = '256MB'`;
       const tr = Date.now();
       await tx`select dataset_access_rebuild()`;
+      await tx`select dataset_stats_rebuild()`; // the datasets' rows (their trigger was off too)
       log(`  (access index: ${((Date.now() - tr) / 1000).toFixed(1)} s to fill, `);
       for (const c of cons) await tx.unsafe(`alter table dataset_access add constraint "${c.conname}" ${c.def}`);
       for (const i of idxs) await tx.unsafe(i.indexdef);

@@ -8,7 +8,7 @@ import { Dialog } from '@/components/ui/dialog';
 import { FormMessage } from '@/components/ui/field';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { formatBytes } from '@/lib/format';
-import { VersionsButton } from '@/components/file-versions/versions-button';
+import { VersionsButton, VersionsDialog } from '@/components/file-versions/versions-button';
 import { deleteEntriesAction } from './actions';
 import { EntryDialogs, type DialogState } from './entry-dialogs';
 import { EntryIcon } from './entry-icon';
@@ -35,6 +35,7 @@ type Props = { datasetId: string; rows: EntryRow[]; canManage: boolean; showPath
  */
 export function EntryTable({ datasetId, rows, canManage, showPath = false, sort = null }: Props) {
   const [dialog, setDialog] = useState<DialogState>(null);
+  const [versionsOf, setVersionsOf] = useState<EntryRow | null>(null);
   const [picked, setSelected] = useState<Set<string>>(new Set());
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [message, setMessage] = useState<string>();
@@ -129,7 +130,7 @@ export function EntryTable({ datasetId, rows, canManage, showPath = false, sort 
                       <a href={fileUrl(datasetId, e.path)} download aria-label="Download" aria-describedby={`entry-${i}`} title={`Download ${e.name}`} className="ml-auto shrink-0 rounded px-1.5 py-0.5 text-slate-500 hover:bg-slate-100 hover:text-slate-800">
                         <span aria-hidden="true">↓</span>
                       </a>
-                      <VersionsButton datasetId={datasetId} path={e.path} name={e.name} canRestore={canManage} />
+                      <VersionsButton name={e.name} onOpen={() => setVersionsOf(e)} />
                     </>
                   )}
                 </div>
@@ -154,6 +155,7 @@ export function EntryTable({ datasetId, rows, canManage, showPath = false, sort 
           ))}
         </tbody>
       </table>
+      <VersionsDialog datasetId={datasetId} file={versionsOf} canRestore={canManage} onClose={() => setVersionsOf(null)} />
       {canManage && <EntryDialogs datasetId={datasetId} state={dialog} onClose={() => setDialog(null)} />}
       {canManage && (
         <Dialog open={confirmDelete} onClose={() => setConfirmDelete(false)} title={`Delete ${count.toLocaleString('en-US')} selected ${count === 1 ? 'item' : 'items'}`}>

@@ -8,3 +8,4 @@ export * from './s3-uploads';
 export * from './file-history';
 export * from './storage';
 export * from './access-index';
+export * from './dataset-stats';

@@ -36,6 +36,33 @@ async function readHead(file: Download, max: number): Promise<{ bytes: Buffer; t
   return { bytes: await drain(file.open({ start: 0, end })), truncated: file.size > max };
 }
 
+/**
+ * The head of a table file (CSV, TSV, JSON Lines): read a chunk at a time only until it holds the lines a
+ * preview shows (or `max` bytes), then the read stops. A file of short rows costs one or two chunks,
+ * however large it is: a 1 GiB CSV previews as fast as a 1 MiB one (npm run bench:browse).
+ */
+async function readRowsHead(file: Download, max: number): Promise<{ bytes: Buffer; truncated: boolean }> {
+  if (file.size === 0) return { bytes: Buffer.alloc(0), truncated: false };
+  const reader = (await file.open({ start: 0, end: Math.min(file.size, max) - 1 })).getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  let lines = 0;
+  try {
+    // The header, MAX_PREVIEW_ROWS rows and one more (the last may be cut mid-way). A quoted field holding
+    // newlines makes a row count twice, so the preview then shows fewer rows, still marked as the first ones.
+    while (lines <= MAX_PREVIEW_ROWS + 2) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      length += value.length;
+      for (let i = value.indexOf(10); i !== -1; i = value.indexOf(10, i + 1)) lines++;
+    }
+  } finally {
+    await reader.cancel().catch(() => {}); // closes the file (or the object store's response) at once
+  }
+  return { bytes: Buffer.concat(chunks, length), truncated: length < file.size };
+}
+
 function decodeHead(bytes: Buffer): string {
   return new TextDecoder('utf-8').decode(trimPartialChar(bytes));
 }
@@ -83,7 +110,8 @@ export async function previewFile(userId: string, datasetId: string, path: strin
   if (kind === 'image') return { ...base, preview: { kind: 'image' } };
   if (kind === 'parquet') return { ...base, preview: await previewParquet(file) };
 
-  const { bytes, truncated } = await readHead(file, kind === 'csv' || kind === 'tsv' || kind === 'jsonl' ? TABLE_HEAD_BYTES : TEXT_HEAD_BYTES);
+  const table = kind === 'csv' || kind === 'tsv' || kind === 'jsonl';
+  const { bytes, truncated } = table ? await readRowsHead(file, TABLE_HEAD_BYTES) : await readHead(file, TEXT_HEAD_BYTES);
   if (looksBinary(bytes)) return { ...base, preview: { kind: 'unavailable', reason: 'This file holds binary data, not text, so it has no preview. Download it to open it.' } };
   const text = decodeHead(bytes);
   if (kind === 'csv' || kind === 'tsv') return { ...base, preview: { kind: 'table', table: previewDelimited(text, kind === 'csv' ? ',' : '\t', truncated) } };

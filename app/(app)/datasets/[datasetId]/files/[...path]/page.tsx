@@ -5,7 +5,7 @@ import { MarkdownView } from '@/components/previews/markdown-view';
 import { TableView } from '@/components/previews/table-view';
 import { buttonClass } from '@/components/ui/button';
 import { requireUser } from '@/lib/auth/session';
-import { getDatasetDetails } from '@/lib/datasets';
+import { datasetDetails } from '@/lib/dataset-page';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { formatBytes } from '@/lib/format';
 import { orNotFound } from '@/lib/http/pages';
@@ -29,7 +29,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function FilePage({ params }: Props) {
   const user = await requireUser();
   const { datasetId, path } = await params;
-  const d = await orNotFound(getDatasetDetails(user.id, datasetId));
+  const d = await orNotFound(datasetDetails(user.id, datasetId));
   const file = await orNotFound(previewFile(user.id, datasetId, pathOf(path)));
   const download = fileUrl(datasetId, file.path);
   const p = file.preview;
