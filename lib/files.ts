@@ -20,7 +20,8 @@ export type SortDir = 'asc' | 'desc';
 export type FolderPageOptions = { sort?: SortKey; dir?: SortDir; page?: number; pageSize?: number };
 export type FolderListing = { path: string; entries: EntryItem[]; page: number; pageSize: number; hasNext: boolean; sort: SortKey; dir: SortDir };
 
-export const PAGE_SIZE = 100;
+// 50 rows a page, like the inventory: a page's render cost is its rows', whatever the folder's size.
+export const PAGE_SIZE = 50;
 const MAX_PAGE = 1_000_000;
 const inDataset = (datasetId: string) => eq(entries.datasetId, datasetId);
 const under = (folder: string) => sql`starts_with(${entries.path}, ${`${folder}/`}::text)`;

@@ -223,8 +223,8 @@ function DeleteSelectedForm({ datasetId, entries, onDone }: { datasetId: string;
   return (
     <form onSubmit={submit} className="space-y-4">
       <p className="break-words text-sm text-slate-700">
-        This permanently deletes {entries.length === 1 ? `“${entries[0].name}”` : `${entries.length.toLocaleString('en-US')} files and folders`}
-        {folders > 0 ? ', with everything in the selected folders' : ''}. It cannot be undone.
+        This moves {entries.length === 1 ? `“${entries[0].name}”` : `${entries.length.toLocaleString('en-US')} files and folders`}
+        {folders > 0 ? ', with everything in the selected folders,' : ''} to the dataset’s Trash. Managers and the owner can restore them from there until the Trash is emptied.
       </p>
       <FormMessage message={error} />
       <div className="flex justify-end gap-2">
