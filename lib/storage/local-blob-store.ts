@@ -180,6 +180,19 @@ export class LocalBlobStore implements BlobStore {
     );
   }
 
+  async openNodeRead(key: string, range?: ByteRange): Promise<Readable | null> {
+    let handle: fsp.FileHandle;
+    try {
+      handle = await fsp.open(this.pathOf(key), 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    // Closes the file when it ends, fails or is destroyed (a client that went away); a pipe into the
+    // response reads a chunk only once the socket has taken the last (DOWNLOAD_CHUNK, see above).
+    return handle.createReadStream({ ...(range ?? {}), highWaterMark: DOWNLOAD_CHUNK });
+  }
+
   async delete(key: string): Promise<void> {
     await fsp.rm(this.pathOf(key), { force: true });
   }
