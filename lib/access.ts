@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, desc, eq, getTableColumns, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, isNull, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { PgTransaction, unionAll, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { cache } from 'react';
 import type { Db, Tx } from '@/db/client';
@@ -72,7 +72,7 @@ export function accessibleDatasets(db: Conn, userId: string, where?: SQL, onlyDa
 
 // The rules themselves: (dataset, effective rank 1–4, whether a direct grant counts) per dataset the
 // user reaches, as a subquery named "access".
-function effectiveAccess(db: Conn, userId: string | AnyPgColumn, onlyDatasetId?: string) {
+function effectiveAccess(db: Conn, userId: string | AnyPgColumn | Placeholder, onlyDatasetId?: string | Placeholder) {
   const one = (col: typeof datasets.id | typeof datasetGrants.datasetId) => (onlyDatasetId ? eq(col, onlyDatasetId) : undefined);
   const owned = db
     .select({ datasetId: sql<string>`${datasets.id}`.as('dataset_id'), rank: sql<number>`4`.as('rank'), direct: sql<boolean>`false`.as('direct') })
@@ -103,10 +103,11 @@ function effectiveAccess(db: Conn, userId: string | AnyPgColumn, onlyDatasetId?:
  * The user's effective role on one dataset as a scalar subquery (null without access), for a caller
  * that folds the role check into the one statement that also fetches what it guards (the download fast
  * paths, lib/downloads.ts): the same rules as authorizeDataset, evaluated by the database on every
- * request — nothing cached. `userId` may be a column of the outer statement (an access key's user).
+ * request — nothing cached. `userId` may be a column of the outer statement (an access key's user),
+ * and either id a placeholder of a prepared statement.
  * Decide with `can(role, …)`. `datasetId` must be well-formed (isDatasetId).
  */
-export function datasetRoleSql(db: Conn, userId: string | AnyPgColumn, datasetId: string): SQL<DatasetRole | null> {
+export function datasetRoleSql(db: Conn, userId: string | AnyPgColumn | Placeholder, datasetId: string | Placeholder): SQL<DatasetRole | null> {
   const access = effectiveAccess(db, userId, datasetId);
   return sql<DatasetRole | null>`(${db.select({ role: sql`(array['viewer','editor','manager','owner'])[${access.rank}]` }).from(access)})`;
 }

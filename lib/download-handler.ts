@@ -1,7 +1,5 @@
 import 'server-only';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { ResponseCookies } from 'next/dist/compiled/@edge-runtime/cookies';
 import { isDatasetId } from '@/lib/access';
 import { decodeSessionCookie, encodeSessionCookie, needsRefresh, sessionCookieName, sessionCookieOptions } from '@/lib/auth/session-cookie';
@@ -13,6 +11,7 @@ import { errorResponse, jsonResponse, UNAVAILABLE_MESSAGE } from '@/lib/http/res
 import { RETRY_AFTER_S } from '@/lib/http/unavailable.mjs';
 import { getBlobStore } from '@/lib/storage';
 import { downloadHead } from '@/lib/storage/http';
+import { openBody, sendBody, type Body } from '@/lib/storage/node-body';
 
 /**
  * Browser downloads (GET/HEAD of /api/datasets/<id>/files/<path…> and …/versions/<versionId>) straight on
@@ -30,7 +29,8 @@ type Parsed = { datasetId: string; target: DownloadTarget; where: string };
 
 function parse(url: string): Parsed | null {
   const m = ROUTE.exec(url);
-  if (!m) return null;
+  // Next redirects a path with an empty segment (308 to the path without it): left to it.
+  if (!m || m[3].includes('//') || m[3].endsWith('/')) return null;
   let datasetId: string;
   try {
     datasetId = decodeURIComponent(m[1]);
@@ -88,8 +88,13 @@ export async function serveDownload(req: IncomingMessage, res: ServerResponse): 
   return true;
 }
 
+// What Next's app router adds to every route handler answer (its client-router cache keys; and
+// Accept-Encoding where it may compress, i.e. the JSON answers), kept so both paths answer alike.
+const NEXT_VARY = 'rsc, next-router-state-tree, next-router-prefetch, next-router-segment-prefetch';
+
 function baseHeaders(res: ServerResponse, versions: boolean): void {
   for (const { key, value } of SECURITY_HEADERS) res.setHeader(key, value);
+  res.setHeader('Vary', NEXT_VARY);
   // next.config.ts: the version route gets the API policy, set before its own `sandbox` (Next keeps the first).
   if (versions) res.setHeader('Content-Security-Policy', API_CSP);
 }
@@ -99,6 +104,7 @@ async function sendResponse(req: IncomingMessage, res: ServerResponse, response:
   response.headers.forEach((value, name) => {
     if (name !== 'content-security-policy' || !res.hasHeader(name)) res.setHeader(name, value);
   });
+  res.setHeader('Vary', `${NEXT_VARY}, Accept-Encoding`);
   const body = req.method === 'HEAD' ? '' : await response.text();
   res.end(body);
 }
@@ -131,33 +137,18 @@ async function answer(req: IncomingMessage, res: ServerResponse, { datasetId, ta
 
 async function sendFile(req: IncomingMessage, res: ServerResponse, datasetId: string, file: StoredFile, versions: boolean): Promise<void> {
   const head = downloadHead({ range: req.headers.range, ifRange: req.headers['if-range'] as string | undefined }, file);
-  const store = getBlobStore();
   // The bytes are found before anything is sent: a missing blob is a clear 404, not a cut response.
-  const body = req.method === 'GET' && head.status !== 416 && head.length > 0;
-  let stream: Readable | null = null;
-  if (body) {
-    stream = store.openNodeRead ? await store.openNodeRead(file.storageKey, head.part) : await webStream(file.storageKey, head.part);
-    if (!stream) throw missingBytes(datasetId, file, versions);
-  } else if (!(await store.stat(file.storageKey))) {
+  let body: Body | null = null;
+  if (req.method === 'GET' && head.status !== 416 && head.length > 0) {
+    body = await openBody(file.storageKey, file.size, head.part);
+    if (!body) throw missingBytes(datasetId, file, versions);
+  } else if (!(await getBlobStore().stat(file.storageKey))) {
     throw missingBytes(datasetId, file, versions);
   }
   res.statusCode = head.status;
   for (const [name, value] of Object.entries(head.headers)) {
     if (name !== 'Content-Security-Policy' || !res.hasHeader(name)) res.setHeader(name, value);
   }
-  if (!stream) {
-    res.end();
-    return;
-  }
-  try {
-    await pipeline(stream, res);
-  } catch {
-    // The client went away, or the file could not be read mid-way: the connection is closed either way.
-    if (!res.destroyed) res.destroy();
-  }
-}
-
-async function webStream(key: string, part: { start: number; end: number } | undefined): Promise<Readable | null> {
-  const web = await getBlobStore().openRead(key, part);
-  return web ? Readable.fromWeb(web as import('node:stream/web').ReadableStream<Uint8Array>) : null;
+  if (body) await sendBody(res, body);
+  else res.end();
 }

@@ -1,6 +1,6 @@
 import 'server-only';
-import { and, eq } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import { and, eq, sql } from 'drizzle-orm';
+import { getDb, type Db } from '@/db/client';
 import { accessKeys, entries, fileVersions, missingBlobs, sessions } from '@/db/schema';
 import { can, datasetRoleSql, isDatasetId, type DatasetRole } from '@/lib/access';
 import { isSessionId, liveSession, touchSession } from '@/lib/auth/sessions';
@@ -31,6 +31,7 @@ export type StoredFile = {
 export type DownloadTarget = { file: string } | { version: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NO_UUID = '00000000-0000-0000-0000-000000000000';
 const datasetNotFound = () => new AppError('NOT_FOUND', 'Dataset not found.');
 
 export const missingBytes = (datasetId: string, file: StoredFile, version = false) => {
@@ -38,19 +39,57 @@ export const missingBytes = (datasetId: string, file: StoredFile, version = fals
   return new AppError('NOT_FOUND', `The stored bytes of this ${version ? 'version' : 'file'} are missing.`);
 };
 
-// The entry (or version) to join, and its columns. Fetched whatever the role: the role decides in JS
-// (fileOf), and nothing of the row is used unless it allows viewing.
-function targetJoin(datasetId: string, target: DownloadTarget, path: string | null) {
-  if ('file' in target) {
-    return {
-      on: and(eq(entries.datasetId, datasetId), eq(entries.path, path ?? '')),
-      columns: { name: entries.name, path: entries.path, kind: entries.kind, size: entries.size, contentType: entries.contentType, sha256: entries.sha256, updatedAt: entries.updatedAt, storageKey: entries.storageKey },
-    };
-  }
-  return {
-    on: and(eq(fileVersions.id, UUID.test(target.version) ? target.version : '00000000-0000-0000-0000-000000000000'), eq(fileVersions.datasetId, datasetId)),
-    columns: { name: entries.name, path: entries.path, kind: entries.kind, size: fileVersions.size, contentType: fileVersions.contentType, sha256: fileVersions.sha256, updatedAt: fileVersions.savedAt, storageKey: fileVersions.storageKey },
-  };
+const param = {
+  sessionId: sql.placeholder('sessionId'),
+  userId: sql.placeholder('userId'),
+  datasetId: sql.placeholder('datasetId'),
+  path: sql.placeholder('path'),
+  versionId: sql.placeholder('versionId'),
+  accessKeyId: sql.placeholder('accessKeyId'),
+};
+const fileColumns = { name: entries.name, path: entries.path, kind: entries.kind, size: entries.size, contentType: entries.contentType, sha256: entries.sha256, updatedAt: entries.updatedAt, storageKey: entries.storageKey };
+const versionColumns = { name: entries.name, path: entries.path, kind: entries.kind, size: fileVersions.size, contentType: fileVersions.contentType, sha256: fileVersions.sha256, updatedAt: fileVersions.savedAt, storageKey: fileVersions.storageKey };
+const theFile = and(eq(entries.datasetId, param.datasetId), eq(entries.path, param.path));
+
+// Each statement is built once per database (drizzle's query building cost more than the query) and
+// prepared by the driver once per connection; the ids go in as parameters.
+function statements(db: Db) {
+  const role = () => datasetRoleSql(db, param.userId, param.datasetId);
+  const sessionFile = db
+    .select({ lastSeenAt: sessions.lastSeenAt, role: role(), ...fileColumns, blobMissingAt: missingBlobs.foundAt })
+    .from(sessions)
+    .leftJoin(entries, theFile)
+    .leftJoin(missingBlobs, eq(missingBlobs.key, entries.storageKey))
+    .where(liveSession(param.sessionId, param.userId))
+    .prepare('trove_session_file');
+  const sessionVersion = db
+    .select({ lastSeenAt: sessions.lastSeenAt, role: role(), ...versionColumns, blobMissingAt: missingBlobs.foundAt })
+    .from(sessions)
+    .leftJoin(fileVersions, and(eq(fileVersions.id, param.versionId), eq(fileVersions.datasetId, param.datasetId)))
+    .leftJoin(entries, and(eq(entries.id, fileVersions.entryId), eq(entries.datasetId, param.datasetId)))
+    .leftJoin(missingBlobs, eq(missingBlobs.key, fileVersions.storageKey))
+    .where(liveSession(param.sessionId, param.userId))
+    .prepare('trove_session_version');
+  const keyFile = db
+    .select({
+      keyId: accessKeys.id, keyName: accessKeys.name, userId: accessKeys.userId, readOnly: accessKeys.readOnly, keyDatasetId: accessKeys.datasetId, secretEncrypted: accessKeys.secretEncrypted, expiresAt: accessKeys.expiresAt,
+      role: datasetRoleSql(db, accessKeys.userId, param.datasetId),
+      ...fileColumns,
+      blobMissingAt: missingBlobs.foundAt,
+    })
+    .from(accessKeys)
+    .leftJoin(entries, theFile)
+    .leftJoin(missingBlobs, eq(missingBlobs.key, entries.storageKey))
+    .where(eq(accessKeys.accessKeyId, param.accessKeyId))
+    .prepare('trove_key_file');
+  return { sessionFile, sessionVersion, keyFile };
+}
+const prepared = new WeakMap<Db, ReturnType<typeof statements>>();
+async function getStatements() {
+  const db = await getDb();
+  let s = prepared.get(db);
+  if (!s) prepared.set(db, (s = statements(db)));
+  return { db, s };
 }
 
 type Row = { role: DatasetRole | null; name: string | null; path: string | null; kind: string | null; size: number | null; contentType: string | null; sha256: string | null; updatedAt: Date | null; storageKey: string | null; blobMissingAt: Date | null };
@@ -85,17 +124,12 @@ function parsedPath(target: DownloadTarget): { path: string | null; error: unkno
 export async function lookupSessionDownload(sessionId: string, userId: string, datasetId: string, target: DownloadTarget): Promise<StoredFile | null> {
   if (!isSessionId(sessionId) || !isSessionId(userId)) return null;
   if (!isDatasetId(datasetId)) throw new Error('lookupSessionDownload: the caller checks the dataset id first');
-  const db = await getDb();
+  const { db, s } = await getStatements();
   const { path, error } = parsedPath(target);
-  const join = targetJoin(datasetId, target, path);
-  const query = db
-    .select({ lastSeenAt: sessions.lastSeenAt, role: datasetRoleSql(db, userId, datasetId), ...join.columns, blobMissingAt: missingBlobs.foundAt })
-    .from(sessions)
-    .$dynamic();
-  const joined = 'file' in target
-    ? query.leftJoin(entries, join.on)
-    : query.leftJoin(fileVersions, join.on).leftJoin(entries, and(eq(entries.id, fileVersions.entryId), eq(entries.datasetId, datasetId)));
-  const [row] = await joined.leftJoin(missingBlobs, eq(missingBlobs.key, join.columns.storageKey)).where(liveSession(sessionId, userId));
+  const [row] =
+    'file' in target
+      ? await s.sessionFile.execute({ sessionId, userId, datasetId, path: path ?? '' })
+      : await s.sessionVersion.execute({ sessionId, userId, datasetId, versionId: UUID.test(target.version) ? target.version : NO_UUID });
   if (!row) return null;
   await touchSession(db, sessionId, row.lastSeenAt);
   return fileOf(row as Row, datasetId, target, error);
@@ -111,20 +145,10 @@ export type KeyLookup = {
 
 /** An S3 GetObject/HeadObject: the access key (by its public id), its user's role on the bucket and the object, in one statement; null for an unknown key id. */
 export async function lookupKeyDownload(accessKeyId: string, bucket: string, key: string): Promise<KeyLookup | null> {
-  const db = await getDb();
+  if (!isDatasetId(bucket)) throw new Error('lookupKeyDownload: the caller checks the bucket first');
+  const { s } = await getStatements();
   const { path, error } = parsedPath({ file: key });
-  const join = targetJoin(bucket, { file: key }, path);
-  const [row] = await db
-    .select({
-      keyId: accessKeys.id, keyName: accessKeys.name, userId: accessKeys.userId, readOnly: accessKeys.readOnly, keyDatasetId: accessKeys.datasetId, secretEncrypted: accessKeys.secretEncrypted, expiresAt: accessKeys.expiresAt,
-      role: datasetRoleSql(db, accessKeys.userId, bucket),
-      ...join.columns,
-      blobMissingAt: missingBlobs.foundAt,
-    })
-    .from(accessKeys)
-    .leftJoin(entries, join.on)
-    .leftJoin(missingBlobs, eq(missingBlobs.key, entries.storageKey))
-    .where(eq(accessKeys.accessKeyId, accessKeyId));
+  const [row] = await s.keyFile.execute({ accessKeyId, datasetId: bucket, path: path ?? '' });
   if (!row) return null;
   return {
     key: { keyId: row.keyId, name: row.keyName, userId: row.userId, readOnly: row.readOnly, datasetId: row.keyDatasetId, secretEncrypted: row.secretEncrypted, expiresAt: row.expiresAt },

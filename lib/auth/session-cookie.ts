@@ -18,15 +18,36 @@ export const REFRESH_BELOW_S = SESSION_MAX_AGE_S / 2;
 
 export type SessionClaims = { sub: string; sid: string; exp?: number };
 
+// Decrypted cookies (value → claims), so a browser's every request costs no key derivation and
+// decryption (a good part of a small download's CPU): a value is only ever stored here after it
+// decrypted and verified under the current secret, and it is used only until the expiry it carries.
+// The session row is still checked on every request (lib/auth/sessions.ts), so logging out or ending
+// a session takes effect at once; a new auth secret empties the cache.
+const decoded = new Map<string, SessionClaims & { exp: number }>();
+let decodedUnder = '';
+const MAX_DECODED = 10_000;
+
 /** The claims of a cookie's value; null when it is malformed, forged, expired or lacks the ids. */
 export async function decodeSessionCookie(token: string): Promise<SessionClaims | null> {
+  const secret = getAuthSecret();
+  if (secret !== decodedUnder) {
+    decoded.clear();
+    decodedUnder = secret;
+  }
+  const known = decoded.get(token);
+  if (known && known.exp * 1000 > Date.now()) return known;
   let claims: { sub?: unknown; sid?: unknown; exp?: unknown } | null;
   try {
-    claims = await decode({ token, secret: getAuthSecret(), salt: sessionCookieName() });
+    claims = await decode({ token, secret, salt: sessionCookieName() });
   } catch {
     return null; // a malformed, forged or expired cookie is an anonymous visitor, never a 500
   }
-  return checkClaims(claims);
+  const checked = checkClaims(claims);
+  if (checked && typeof checked.exp === 'number') {
+    if (decoded.size >= MAX_DECODED) decoded.clear();
+    decoded.set(token, checked as SessionClaims & { exp: number });
+  }
+  return checked;
 }
 
 export function checkClaims(claims: { sub?: unknown; sid?: unknown; exp?: unknown } | null): SessionClaims | null {

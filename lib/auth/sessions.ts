@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, desc, eq, gt, lt, ne, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, lt, ne, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { getDb, type Db, type Tx } from '@/db/client';
 import { sessions, users } from '@/db/schema';
 import { toSessionUser, userColumns, type SessionUser } from '@/lib/users';
@@ -44,7 +44,7 @@ export const isSessionId = (id: string) => UUID.test(id);
  * The condition on `sessions` for a live session of this user (not ended, not expired, theirs), for
  * statements that check the session together with other things (the download fast path).
  */
-export function liveSession(sessionId: string, userId: string): SQL | undefined {
+export function liveSession(sessionId: string | Placeholder, userId: string | Placeholder): SQL | undefined {
   return and(eq(sessions.id, sessionId), eq(sessions.userId, userId), gt(sessions.expiresAt, sql`now()`));
 }
 

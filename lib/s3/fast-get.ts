@@ -1,13 +1,12 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { isDatasetId } from '@/lib/access';
 import { lookupKeyDownload, type StoredFile } from '@/lib/downloads';
 import { AppError } from '@/lib/errors';
 import { CLIENT_IP_HEADER } from '@/lib/http/forwarding.mjs';
 import { getBlobStore } from '@/lib/storage';
+import { openBody, sendBody, type Body } from '@/lib/storage/node-body';
 import { noSuchBucket, noSuchKey, S3Error } from './errors';
 import { errorAnswer, MAX_KEY_BYTES, OBJECT_SUBRESOURCES, parseTarget, S3_PREFIX, type Target } from './handler';
 import { touchAccessKey } from './keys';
@@ -100,7 +99,6 @@ async function answer(req: IncomingMessage, res: ServerResponse, pathname: strin
 }
 
 async function send(req: IncomingMessage, res: ServerResponse, file: StoredFile, requestId: string): Promise<void> {
-  const store = getBlobStore();
   let head: ReturnType<typeof objectHead> | undefined;
   let refused: unknown;
   try {
@@ -109,35 +107,22 @@ async function send(req: IncomingMessage, res: ServerResponse, file: StoredFile,
     refused = err;
   }
   // The bytes are found before anything is answered (even a refused precondition): a missing blob is NoSuchKey.
-  let stream: Readable | null = null;
+  let body: Body | null = null;
   if (head && req.method === 'GET' && head.status !== 304 && head.length > 0) {
-    stream = store.openNodeRead ? await store.openNodeRead(file.storageKey, head.part) : await webStream(file.storageKey, head.part);
-    if (!stream) throw missing(file);
-  } else if (!(await store.stat(file.storageKey))) {
+    body = await openBody(file.storageKey, file.size, head.part);
+    if (!body) throw missing(file);
+  } else if (!(await getBlobStore().stat(file.storageKey))) {
     throw missing(file);
   }
   if (!head) throw refused;
   res.statusCode = head.status;
   for (const [name, value] of Object.entries(head.headers)) res.setHeader(name, value);
   res.setHeader('x-amz-request-id', requestId);
-  if (!stream) {
-    res.end();
-    return;
-  }
-  try {
-    await pipeline(stream, res);
-  } catch {
-    // The client went away, or the file could not be read mid-way: the connection is closed either way.
-    if (!res.destroyed) res.destroy();
-  }
+  if (body) await sendBody(res, body);
+  else res.end();
 }
 
 function missing(file: StoredFile): S3Error {
   console.error(`Trove: the stored bytes of file "${file.path}" are missing (blob ${file.storageKey}).`);
   return noSuchKey();
-}
-
-async function webStream(key: string, part: { start: number; end: number } | undefined): Promise<Readable | null> {
-  const web = await getBlobStore().openRead(key, part);
-  return web ? Readable.fromWeb(web as import('node:stream/web').ReadableStream<Uint8Array>) : null;
 }

@@ -39,6 +39,8 @@ export interface BlobStore {
    * backpressure); null when the blob is missing. Stores without it are read through openRead.
    */
   openNodeRead?(key: string, range?: ByteRange): Promise<Readable | null>;
+  /** Small answers only (the caller bounds the size): the bytes in one read; null when the blob is missing. */
+  readSmall?(key: string, range: ByteRange): Promise<Buffer | null>;
   /** Removes a blob; a missing one is not an error. */
   delete(key: string): Promise<void>;
   /** Removes several blobs (batched where the store can); missing ones are not an error. */

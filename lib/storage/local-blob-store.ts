@@ -193,6 +193,22 @@ export class LocalBlobStore implements BlobStore {
     return handle.createReadStream({ ...(range ?? {}), highWaterMark: DOWNLOAD_CHUNK });
   }
 
+  // Callback fs: a small download's open, read and close without FileHandle's promise machinery.
+  readSmall(key: string, range: ByteRange): Promise<Buffer | null> {
+    return new Promise((resolve, reject) => {
+      fs.open(this.pathOf(key), 'r', (err, fd) => {
+        if (err) return err.code === 'ENOENT' ? resolve(null) : reject(err);
+        const buf = Buffer.allocUnsafe(range.end - range.start + 1);
+        fs.read(fd, buf, 0, buf.length, range.start, (readErr, bytesRead) => {
+          fs.close(fd, () => {});
+          if (readErr) return reject(readErr);
+          if (bytesRead !== buf.length) return reject(new Error('The stored file is shorter than recorded.'));
+          resolve(buf);
+        });
+      });
+    });
+  }
+
   async delete(key: string): Promise<void> {
     await fsp.rm(this.pathOf(key), { force: true });
   }
