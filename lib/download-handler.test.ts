@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import { encode } from 'next-auth/jwt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getDb } from '@/db/client';
 import { datasetGrants, entries, fileVersions, teamMembers, teams } from '@/db/schema';
 import { createSession, endSession, SESSION_MAX_AGE_S } from '@/lib/auth/sessions';
+import { noteDatabaseAvailable, noteDatabaseUnavailable } from '@/lib/db-availability';
 import { uploadFile } from '@/lib/files';
 import { getBlobStore } from '@/lib/storage';
 import { grantAccess, makeDataset, makeUser } from '@/lib/testing/factories';
@@ -162,5 +163,35 @@ describe('download fast path (lib/download-handler.ts)', () => {
     const stranger = await login((await makeUser('Stranger')).id);
     expect((await get(url, stranger.cookie)).status).toBe(404);
     expect(await (await get(`/api/datasets/${ds.id}/versions/${crypto.randomUUID()}`, cookie)).json()).toEqual({ error: 'That version no longer exists.' });
+  });
+
+  it('answers 503 with Retry-After while the database is unreachable', async () => {
+    const { owner, url } = await datasetWithFile();
+    const { cookie } = await login(owner.id);
+    noteDatabaseUnavailable(); // as proxy.ts does right after a connection failure
+    try {
+      const res = await get(url, cookie);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect((await res.json()).error).toMatch(/cannot reach its database/);
+    } finally {
+      noteDatabaseAvailable();
+    }
+    // A connection that fails during the lookup itself.
+    const g = globalThis as unknown as { __troveDb?: Promise<unknown> };
+    const db = g.__troveDb;
+    const refused = Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    refused.catch(() => {});
+    g.__troveDb = refused;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const res = await get(url, cookie);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+    } finally {
+      g.__troveDb = db;
+      warn.mockRestore();
+    }
+    expect((await get(url, cookie)).status).toBe(200);
   });
 });
