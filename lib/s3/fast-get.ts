@@ -1,5 +1,4 @@
 import 'server-only';
-import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isDatasetId } from '@/lib/access';
 import { lookupKeyDownload, type StoredFile } from '@/lib/downloads';
@@ -8,7 +7,7 @@ import { CLIENT_IP_HEADER } from '@/lib/http/forwarding.mjs';
 import { getBlobStore } from '@/lib/storage';
 import { openBody, sendBody, type Body } from '@/lib/storage/node-body';
 import { noSuchBucket, noSuchKey, S3Error } from './errors';
-import { errorAnswer, MAX_KEY_BYTES, OBJECT_SUBRESOURCES, parseTarget, S3_PREFIX, type Target } from './handler';
+import { errorAnswer, MAX_KEY_BYTES, newRequestId, OBJECT_SUBRESOURCES, parseTarget, S3_PREFIX, type Target } from './handler';
 import { touchAccessKey } from './keys';
 import { objectHead } from './objects';
 import { decryptSecret } from './secrets';
@@ -44,7 +43,7 @@ export async function serveObjectRead(req: IncomingMessage, res: ServerResponse)
   }
   // Buckets that are not dataset ids, too long keys, folder markers: handleS3 answers them.
   if (!target.key || !isDatasetId(target.bucket) || Buffer.byteLength(target.key) > MAX_KEY_BYTES) return false;
-  const requestId = crypto.randomBytes(8).toString('hex').toUpperCase();
+  const requestId = newRequestId();
   const startedAt = Date.now();
   try {
     await answer(req, res, pathname, query, target, requestId);
