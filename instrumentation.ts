@@ -7,4 +7,7 @@ export async function register() {
   // blob store and auth secret are process-wide (globalThis / process.env), shared with the app's routes.
   const { serveS3 } = await import('./lib/s3/node-handler');
   (globalThis as { __troveServeS3?: typeof serveS3 }).__troveServeS3 = serveS3;
+  // Browser downloads likewise (lib/download-handler.ts); whatever it leaves (false) goes on to Next.
+  const { serveDownload } = await import('./lib/download-handler');
+  (globalThis as { __troveServeDownload?: typeof serveDownload }).__troveServeDownload = serveDownload;
 }

@@ -1,13 +1,9 @@
 import type { NextConfig } from 'next';
-import { API_CSP } from './lib/http/request-checks';
+import { API_CSP, SECURITY_HEADERS } from './lib/http/request-checks';
 
 // Headers for every response, including route handlers outside proxy.ts (uploads, downloads).
 // Pages also get a nonce-based CSP from proxy.ts.
-const securityHeaders = [
-  { key: 'X-Content-Type-Options', value: 'nosniff' },
-  { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
-  { key: 'X-Frame-Options', value: 'DENY' },
-];
+const securityHeaders = [...SECURITY_HEADERS];
 
 // Keep in step with ACTION_BODY_LIMIT_BYTES in lib/http/request-checks.ts (proxy.ts answers 413 above it).
 const ACTION_BODY_LIMIT = '1mb';

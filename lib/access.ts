@@ -1,6 +1,6 @@
 import 'server-only';
-import { and, asc, desc, eq, getTableColumns, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { PgTransaction, unionAll } from 'drizzle-orm/pg-core';
+import { and, asc, desc, eq, getTableColumns, gt, isNull, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { PgTransaction, unionAll, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { cache } from 'react';
 import type { Db, Tx } from '@/db/client';
 import { datasetAccess, datasetGrants, datasets, teamMembers, teams, users } from '@/db/schema';
@@ -60,6 +60,19 @@ const activeGrant = or(isNull(datasetGrants.expiresAt), gt(datasetGrants.expires
  * dataset. Callers add their own where / order / limit.
  */
 export function accessibleDatasets(db: Conn, userId: string, where?: SQL, onlyDatasetId?: string) {
+  const access = effectiveAccess(db, userId, onlyDatasetId);
+  const role = sql<DatasetRole>`(array['viewer','editor','manager','owner'])[${access.rank}]`;
+  return db
+    .select({ ...getTableColumns(datasets), role, direct: access.direct })
+    .from(access)
+    .innerJoin(datasets, eq(datasets.id, access.datasetId))
+    .where(where)
+    .$dynamic();
+}
+
+// The rules themselves: (dataset, effective rank 1–4, whether a direct grant counts) per dataset the
+// user reaches, as a subquery named "access".
+function effectiveAccess(db: Conn, userId: string | AnyPgColumn | Placeholder, onlyDatasetId?: string | Placeholder) {
   const one = (col: typeof datasets.id | typeof datasetGrants.datasetId) => (onlyDatasetId ? eq(col, onlyDatasetId) : undefined);
   const owned = db
     .select({ datasetId: sql<string>`${datasets.id}`.as('dataset_id'), rank: sql<number>`4`.as('rank'), direct: sql<boolean>`false`.as('direct') })
@@ -75,7 +88,7 @@ export function accessibleDatasets(db: Conn, userId: string, where?: SQL, onlyDa
     .innerJoin(datasetGrants, eq(datasetGrants.teamId, teamMembers.teamId))
     .where(and(eq(teamMembers.userId, userId), activeGrant, one(datasetGrants.datasetId)));
   const sources = unionAll(owned, direct, viaTeams).as('sources');
-  const access = db
+  return db
     .select({
       datasetId: sources.datasetId,
       rank: sql<number>`max(${sources.rank})`.as('effective_rank'),
@@ -84,14 +97,23 @@ export function accessibleDatasets(db: Conn, userId: string, where?: SQL, onlyDa
     .from(sources)
     .groupBy(sources.datasetId)
     .as('access');
-  const role = sql<DatasetRole>`(array['viewer','editor','manager','owner'])[${access.rank}]`;
-  return db
-    .select({ ...getTableColumns(datasets), role, direct: access.direct })
-    .from(access)
-    .innerJoin(datasets, eq(datasets.id, access.datasetId))
-    .where(where)
-    .$dynamic();
 }
+
+/**
+ * The user's effective role on one dataset as a scalar subquery (null without access), for a caller
+ * that folds the role check into the one statement that also fetches what it guards (the download fast
+ * paths, lib/downloads.ts): the same rules as authorizeDataset, evaluated by the database on every
+ * request — nothing cached. `userId` may be a column of the outer statement (an access key's user),
+ * and either id a placeholder of a prepared statement.
+ * Decide with `can(role, …)`. `datasetId` must be well-formed (isDatasetId).
+ */
+export function datasetRoleSql(db: Conn, userId: string | AnyPgColumn | Placeholder, datasetId: string | Placeholder): SQL<DatasetRole | null> {
+  const access = effectiveAccess(db, userId, datasetId);
+  return sql<DatasetRole | null>`(${db.select({ role: sql`(array['viewer','editor','manager','owner'])[${access.rank}]` }).from(access)})`;
+}
+
+/** Whether a dataset id is well-formed (anything else is "not found" without a query). */
+export const isDatasetId = (id: string) => UUID.test(id);
 
 // ——— The access index ———
 //

@@ -9,7 +9,8 @@
 // Environment: BENCH_ADMIN_URL (a PostgreSQL URL whose role may create databases; default the local
 // trove_ci), BENCH_DB (database name prefix, default trove_bench_scale; `<prefix>` and `<prefix>_small`
 // are dropped and recreated), BENCH_PORT (default 3170; uses PORT, PORT+1 and PORT+2), BENCH_SECONDS
-// per wrk run (default 8), BENCH_ROUNDS (default 3), BENCH_KEEP=1 keeps the databases.
+// per wrk run (default 8), BENCH_ROUNDS (default 3), BENCH_KEEP=1 keeps the databases, BENCH_ONLY
+// (comma-separated target names, e.g. "download,small download") runs only those targets and goals.
 // Run it under `flock /tmp/trove-bench.lock npm run bench:scale` on a shared machine.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,6 +27,8 @@ const PREFIX = process.env.BENCH_DB || 'trove_bench_scale';
 const PORT = Number(process.env.BENCH_PORT || 3170);
 const SECONDS = Number(process.env.BENCH_SECONDS || 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
+// BENCH_ONLY=download (comma-separated target names, e.g. "download,small download"): run only those.
+const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((s) => s.trim()) : null;
 const CONNECTIONS = 32;
 const PASSWORD = 'bench scale password';
 const WRK = ['/usr/bin/wrk', 'wrk'].find((p) => p === 'wrk' || fs.existsSync(p));
@@ -261,7 +264,7 @@ try {
   const bigDetails = await prepareDetails(BIG, big.base, heavy);
   const smallDetails = await prepareDetails(SMALL, small.base, smallHeavy);
 
-  const targets = {
+  const allTargets = {
     // The floor: /account of the typical user. (The heavy user's /account lists every dataset they
     // reach in the access-key form's dataset picker, so it grows with reach; shown for information.)
     account: [big, '/account', typical],
@@ -278,9 +281,10 @@ try {
     'small details': [small, `/datasets/${smallDetails.datasetId}`, smallHeavy],
     'small download': [small, smallDetails.download, smallHeavy],
   };
+  const targets = Object.fromEntries(Object.entries(allTargets).filter(([name]) => !ONLY || ONLY.includes(name)));
 
   log('\nSQL statements per request (big org, heavy user):');
-  for (const name of ['account', 'account heavy', 'inventory heavy', 'inventory heavy, ?q=genome', 'details', 'download']) {
+  for (const name of ['account', 'account heavy', 'inventory heavy', 'inventory heavy, ?q=genome', 'details', 'download'].filter((n) => targets[n])) {
     const [app, p, cookie] = targets[name];
     await countSql(app, p, cookie); // the first call may prepare or refresh things
     log(`  ${name.padEnd(28)} ${String(await countSql(app, p, cookie)).padStart(3)}   ${p}`);
@@ -299,13 +303,14 @@ try {
     log(`round ${round}: ` + Object.entries(results).filter(([, r]) => r.length).map(([k, r]) => `${k} ${r.at(-1).rps.toFixed(0)}/s`).join(', '));
   }
 
-  const ratio = (a, b) => results[a].map((r, i) => r.rps / results[b][i].rps);
-  const slower = (a, b) => results[a].map((r, i) => r.p50 / results[b][i].p50);
+  const both = (a, b) => (results[a]?.length && results[b]?.length ? results[a] : []);
+  const ratio = (a, b) => both(a, b).map((r, i) => r.rps / results[b][i].rps);
+  const slower = (a, b) => both(a, b).map((r, i) => r.p50 / results[b][i].p50);
   log('\nrequest                         requests/s           p50 ms');
   for (const [name, rs] of Object.entries(results)) {
     if (rs.length) log(`  ${name.padEnd(30)} ${fmt(rs.map((r) => r.rps), 0).padEnd(20)} ${fmt(rs.map((r) => r.p50), 1)}`);
   }
-  const line = (id, what, xs, goal, ok) => log(`${id.padEnd(8)} ${what.padEnd(46)} ${fmt(xs).padEnd(20)} goal ${goal.padEnd(8)} ${xs.length ? (ok(median(xs)) ? 'met' : 'NOT MET') : ''}`);
+  const line = (id, what, xs, goal, ok) => xs.length && log(`${id.padEnd(8)} ${what.padEnd(46)} ${fmt(xs).padEnd(20)} goal ${goal.padEnd(8)} ${xs.length ? (ok(median(xs)) ? 'met' : 'NOT MET') : ''}`);
   const atLeast = (g) => (x) => x >= g;
   const atMost = (g) => (x) => x <= g;
   log('\ngoal     what (ratio, median [min–max] of alternated runs)');
@@ -322,8 +327,10 @@ try {
   line('details', '/datasets/<id> ÷ /account', ratio('details', 'account'), '≥ 0.5', atLeast(0.5));
   if (web) line('P6', '100 KB download ÷ nginx', ratio('download', 'nginx'), '≥ 0.1', atLeast(0.1));
   else log('P6       nginx not found: no baseline');
-  log(`info     /account of the heavy user ÷ the floor: ${fmt(ratio('account heavy', 'account'))} (its access-key dataset picker lists all ${reach.heavy} datasets)`);
-  log(`per-req  /account ${fmt(results.account.map((r) => 1000 / r.rps), 1)} ms a request at saturation (1 ÷ requests/s; 2 cores shared with the load generator and PostgreSQL)`);
+  if (results.account?.length && results['account heavy']?.length) {
+    log(`info     /account of the heavy user ÷ the floor: ${fmt(ratio('account heavy', 'account'))} (its access-key dataset picker lists all ${reach.heavy} datasets)`);
+    log(`per-req  /account ${fmt(results.account.map((r) => 1000 / r.rps), 1)} ms a request at saturation (1 ÷ requests/s; 2 cores shared with the load generator and PostgreSQL)`);
+  }
 } finally {
   for (const app of apps) await app.stop();
   if (web) web.kill('SIGTERM');

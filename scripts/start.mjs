@@ -86,23 +86,52 @@ const server = http.createServer(async (req, res) => {
   }
   const serveS3 = globalThis.__troveServeS3;
   if (serveS3 && isS3(req.url ?? '')) {
-    serveS3(req, res).catch((err) => {
-      console.error('Trove S3: request failed:', err);
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.destroy();
+    counted(req, res, () =>
+      serveS3(req, res).catch((err) => {
+        console.error('Trove S3: request failed:', err);
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      }),
+    );
+    return;
+  }
+  // Browser downloads (GET/HEAD under /api/datasets/<id>/files|versions/) likewise, ahead of Next
+  // (lib/download-handler.ts); it answers false, having sent nothing, for what it leaves to the routes.
+  const serveDownload = globalThis.__troveServeDownload;
+  if (serveDownload && (req.method === 'GET' || req.method === 'HEAD') && req.url?.startsWith('/api/datasets/')) {
+    counted(req, res, async () => {
+      let served;
+      try {
+        served = await serveDownload(req, res);
+      } catch (err) {
+        console.error('Trove download: request failed:', err);
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+        return;
+      }
+      if (!served) toNext(req, res);
     });
     return;
   }
+  counted(req, res, () => toNext(req, res));
+});
+
+function toNext(req, res) {
   if (req.url?.startsWith('/s3') || req.url?.startsWith('/api/datasets/')) restoreContentLength(res);
   // A page that fails because the database is unreachable answers 503 + Retry-After, not Next's 500.
   answerUnavailableInsteadOf500(req, res);
+  return handle(req, res);
+}
+
+// Runs a request inside the SQL statement counter when one is on and the request asks for it.
+function counted(req, res, serve) {
   if (sqlCounter && req.headers['x-trove-count-sql']) {
     const store = { n: 0 };
     res.once('finish', () => setTimeout(() => console.log(`[sql-count] ${req.method} ${req.url} ${res.statusCode} ${store.n}`), 50));
-    return sqlCounter.run(store, () => handle(req, res));
+    return sqlCounter.run(store, serve);
   }
-  handle(req, res);
-});
+  return serve();
+}
 server.listen(port, hostname, () => {
   console.log(`Trove: ready on http://${hostname ?? 'localhost'}:${port}${hops ? ` (trusting ${hops} proxy hop${hops === 1 ? '' : 's'})` : ''}`);
 });

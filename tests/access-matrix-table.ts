@@ -108,6 +108,55 @@ const session = (method: 'GET' | 'POST' | 'DELETE' | 'PUT') => async (fx: Fixtur
   const route = await import('@/app/api/datasets/[datasetId]/uploads/[uploadId]/route');
   return route[method](new Request(url, { method }), { params: Promise.resolve({ datasetId: fx.datasetId, uploadId }) });
 };
+
+/**
+ * The fast paths scripts/start.mjs serves ahead of Next (lib/download-handler.ts, and GetObject in
+ * lib/s3/fast-get.ts through lib/s3/node-handler.ts), over real HTTP: the actor's real session cookie
+ * (a fresh session row) or a fresh key of theirs — not the stubbed session the route handlers see.
+ */
+type FastServers = { download: string; s3: string };
+let fastServers: Promise<FastServers> | undefined;
+function startFastServers(): Promise<FastServers> {
+  fastServers ??= (async () => {
+    const http = await import('node:http');
+    const { serveDownload } = await import('@/lib/download-handler');
+    const { serveS3 } = await import('@/lib/s3/node-handler');
+    const listen = async (serve: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void) => {
+      const server = http.createServer(serve);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      server.unref();
+      return `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+    };
+    return {
+      download: await listen((req, res) => void serveDownload(req, res).then((served) => served || res.writeHead(418).end())),
+      s3: await listen((req, res) => void serveS3(req, res)),
+    };
+  })();
+  return fastServers;
+}
+const fastDownload = (p: (fx: Fixture) => Promise<string>) => async (fx: Fixture) => {
+  const { getCurrentUser } = await import('@/lib/auth/session');
+  const { createSession } = await import('@/lib/auth/sessions');
+  const { encode } = await import('next-auth/jwt');
+  const user = await getCurrentUser();
+  const salt = 'authjs.session-token';
+  const cookie = user ? `${salt}=${await encode({ token: { sub: user.id, sid: await createSession(user.id, 'matrix') }, secret: process.env.AUTH_SECRET!, salt })}` : undefined;
+  const res = await fetch(`${(await startFastServers()).download}${await p(fx)}`, { headers: cookie ? { cookie } : {} });
+  if (res.status === 418) throw new Error('The fast path left this download to Next.');
+  return res;
+};
+const fastS3Get = (p: (fx: Fixture) => string) => async (fx: Fixture) => {
+  const { getCurrentUser } = await import('@/lib/auth/session');
+  const { createAccessKey } = await import('@/lib/s3/keys');
+  const { signedS3Request } = await import('@/lib/s3/testing');
+  const url = `${(await startFastServers()).s3}/s3/${p(fx)}`;
+  const user = await getCurrentUser();
+  const request = user ? await signedS3Request(url, await createAccessKey(user.id, { name: 'matrix', readOnly: false, datasetId: null, expiresAt: null })) : new Request(url);
+  const res = await fetch(url, { headers: request.headers });
+  const code = /<Error><Code>([^<]+)</.exec(await res.text())?.[1];
+  return new Response(null, { status: code === 'AccessDenied' ? 403 : code === 'NoSuchBucket' ? 404 : code ? 400 : res.status });
+};
+
 /** Like dataset(), but an unsigned request is refused (403), never redirected to a login page. */
 const s3Dataset = (min: Role) => ({ ...dataset(min), anonymous: 'forbidden' as Outcome });
 
@@ -220,6 +269,10 @@ export const ENDPOINTS: Record<string, Spec> = {
   'DELETE /api/datasets/[datasetId]/uploads/[uploadId]': { run: session('DELETE'), expect: dataset('viewer') },
   'PUT /api/datasets/[datasetId]/uploads/[uploadId]/parts/[partNumber]': { run: session('PUT'), expect: dataset('editor') },
   'GET /s3/[[...path]]': { run: s3('GET', (fx) => `${fx.datasetId}/a.txt`), expect: s3Dataset('viewer') },
+  // The same three downloads on the fast paths ahead of Next (not discovered by scanning: lib/, not app/).
+  'fast GET /api/datasets/[datasetId]/files/[[...path]]': { run: fastDownload(async (fx) => `/api/datasets/${fx.datasetId}/files/a.txt`), expect: dataset('viewer') },
+  'fast GET /api/datasets/[datasetId]/versions/[versionId]': { run: fastDownload(async (fx) => `/api/datasets/${fx.datasetId}/versions/${await earlierVersion(fx)}`), expect: dataset('viewer') },
+  'fast GET /s3/[[...path]]': { run: fastS3Get((fx) => `${fx.datasetId}/a.txt`), expect: s3Dataset('viewer') },
   'PUT /s3/[[...path]]': { run: s3('PUT', (fx) => `${fx.datasetId}/s3-new.txt`, 'bytes'), expect: s3Dataset('editor') },
   'DELETE /s3/[[...path]]': { run: s3('DELETE', (fx) => `${fx.datasetId}/a.txt`), expect: s3Dataset('manager') },
   'POST /s3/[[...path]]': {

@@ -1,28 +1,19 @@
 import 'server-only';
-import { decode, encode } from 'next-auth/jwt';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
-import { config } from '@/lib/config';
 import type { SessionUser } from '@/lib/users';
 import { safeReturnPath } from './return-path';
-import { getAuthSecret } from './secret';
-import { findSessionUser, SESSION_MAX_AGE_S } from './sessions';
-
-// Auth.js's own session cookie (lib/auth/index.ts issues it at log-in): the name doubles as the salt of
-// its encryption key. Reading it here decrypts it once; Auth.js's auth() also re-encrypts a fresh
-// cookie on every call (thrown away in pages), which was a good part of every request's cost.
-const secure = () => config.appUrl.startsWith('https://');
-const cookieName = () => (secure() ? '__Secure-authjs.session-token' : 'authjs.session-token');
-// The cookie is re-issued when less than this much of its lifetime is left (only where a response can
-// still set cookies: server actions and route handlers — a page cannot).
-const REFRESH_BELOW_S = SESSION_MAX_AGE_S / 2;
+import { checkClaims, decodeSessionCookie, encodeSessionCookie, needsRefresh, sessionCookieName, sessionCookieOptions, type SessionClaims } from './session-cookie';
+import { findSessionUser } from './sessions';
 
 type Claims = { sub?: unknown; sid?: unknown; exp?: unknown };
 
+// Reading the cookie here decrypts it once; Auth.js's auth() also re-encrypts a fresh cookie on every
+// call (thrown away in pages), which was a good part of every request's cost.
 async function readClaims(): Promise<Claims | null> {
   const jar = await cookies();
-  const name = cookieName();
+  const name = sessionCookieName();
   const token = jar.get(name)?.value;
   if (!token) {
     // A token too large for one cookie is split (name.0, name.1…); ours carry two ids and never are,
@@ -32,14 +23,13 @@ async function readClaims(): Promise<Claims | null> {
     const session = (await auth()) as { user?: { id?: string }; sid?: string } | null;
     return session ? { sub: session.user?.id, sid: session.sid } : null;
   }
-  return (await decode({ token, secret: getAuthSecret(), salt: name })) as Claims | null;
+  return decodeSessionCookie(token);
 }
 
-async function refreshCookie(claims: { sub: string; sid: string }): Promise<void> {
-  const name = cookieName();
-  const value = await encode({ token: { sub: claims.sub, sid: claims.sid }, secret: getAuthSecret(), salt: name, maxAge: SESSION_MAX_AGE_S });
+async function refreshCookie(claims: SessionClaims): Promise<void> {
+  const value = await encodeSessionCookie(claims);
   try {
-    (await cookies()).set(name, value, { httpOnly: true, sameSite: 'lax', path: '/', secure: secure(), maxAge: SESSION_MAX_AGE_S });
+    (await cookies()).set(sessionCookieName(), value, sessionCookieOptions());
   } catch {
     // Rendering a page: cookies are read-only there; the next action or download refreshes it.
   }
@@ -47,16 +37,15 @@ async function refreshCookie(claims: { sub: string; sid: string }): Promise<void
 
 /** The signed-in user, checked against the sessions table on every request; null when anonymous. */
 export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
-  let claims: Claims | null;
+  let claims: SessionClaims | null;
   try {
-    claims = await readClaims();
+    claims = checkClaims(await readClaims());
   } catch {
     return null; // a malformed, forged or expired cookie is an anonymous visitor, never a 500
   }
-  const { sub, sid, exp } = claims ?? {};
-  if (typeof sub !== 'string' || !sub || typeof sid !== 'string') return null;
-  const user = await findSessionUser(sid, sub);
-  if (user && typeof exp === 'number' && exp - Date.now() / 1000 < REFRESH_BELOW_S) await refreshCookie({ sub, sid });
+  if (!claims) return null;
+  const user = await findSessionUser(claims.sid, claims.sub);
+  if (user && needsRefresh(claims)) await refreshCookie(claims);
   return user;
 });
 

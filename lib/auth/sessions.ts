@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, desc, eq, gt, lt, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, lt, ne, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import { getDb, type Db, type Tx } from '@/db/client';
 import { sessions, users } from '@/db/schema';
 import { toSessionUser, userColumns, type SessionUser } from '@/lib/users';
@@ -25,18 +25,34 @@ export async function createSession(userId: string, userAgent: string | null): P
 
 /** The user behind a session, or null when the session was ended, expired, or belongs to someone else. */
 export async function findSessionUser(sessionId: string, userId: string): Promise<SessionUser | null> {
-  if (!UUID.test(sessionId) || !UUID.test(userId)) return null;
+  if (!isSessionId(sessionId) || !isSessionId(userId)) return null;
   const db = await getDb();
   const [row] = await db
     .select({ ...userColumns, lastSeenAt: sessions.lastSeenAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), gt(sessions.expiresAt, sql`now()`)));
+    .where(liveSession(sessionId, userId));
   if (!row) return null;
-  if (Date.now() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+  await touchSession(db, sessionId, row.lastSeenAt);
+  return toSessionUser(row, sessionId);
+}
+
+/** Whether an id from a cookie is a well-formed uuid (anything else is no session, without a query). */
+export const isSessionId = (id: string) => UUID.test(id);
+
+/**
+ * The condition on `sessions` for a live session of this user (not ended, not expired, theirs), for
+ * statements that check the session together with other things (the download fast path).
+ */
+export function liveSession(sessionId: string | Placeholder, userId: string | Placeholder): SQL | undefined {
+  return and(eq(sessions.id, sessionId), eq(sessions.userId, userId), gt(sessions.expiresAt, sql`now()`));
+}
+
+/** Slides a used session's expiry, at most every few minutes (so most requests only read). */
+export async function touchSession(db: Db, sessionId: string, lastSeenAt: Date): Promise<void> {
+  if (Date.now() - lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.update(sessions).set({ lastSeenAt: sql`now()`, expiresAt: expiry() }).where(eq(sessions.id, sessionId));
   }
-  return toSessionUser(row, sessionId);
 }
 
 /** Ends one session (log out). */

@@ -11,6 +11,16 @@ export const ACTION_BODY_LIMIT_BYTES = 1024 * 1024;
 export const API_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /**
+ * Headers for every response (next.config.ts), including route handlers outside proxy.ts and the Node
+ * fast paths ahead of Next (lib/download-handler.ts), which must answer exactly as the route would.
+ */
+export const SECURITY_HEADERS: ReadonlyArray<{ key: string; value: string }> = [
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
+  { key: 'X-Frame-Options', value: 'DENY' },
+];
+
+/**
  * True when a path segment is not valid percent-encoded UTF-8 (`%ZZ`, a lone surrogate `%ED%A0%80`, …).
  * Next's router throws on such a path when it matches a dynamic route and answers a bare 500 without
  * our headers, so the proxy answers 400 first.

@@ -17,11 +17,11 @@ import { doc, el, requireDocument, texts } from './xml';
 
 export const S3_PREFIX = '/s3';
 const MAX_XML_BODY = 1 << 20;
-const MAX_KEY_BYTES = 1024; // S3's limit on a key's UTF-8 length
+export const MAX_KEY_BYTES = 1024; // S3's limit on a key's UTF-8 length
 
-type Target = { bucket: string; key: string };
+export type Target = { bucket: string; key: string };
 
-function parseTarget(pathname: string): Target {
+export function parseTarget(pathname: string): Target {
   const rest = pathname === S3_PREFIX ? '' : pathname.slice(S3_PREFIX.length + 1);
   const cut = rest.indexOf('/');
   const [rawBucket, rawKey] = cut < 0 ? [rest, ''] : [rest.slice(0, cut), rest.slice(cut + 1)];
@@ -67,9 +67,15 @@ function toS3Error(err: unknown): S3Error | null {
   return null;
 }
 
+/**
+ * A request id (16 hex digits, as S3's): from randomUUID, which draws from a pooled batch of random
+ * bytes, not one getrandom call per request (randomBytes was a few percent of a small GetObject).
+ */
+export const newRequestId = () => crypto.randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
+
 /** Handles one S3 request under /s3 (any method); never throws. */
 export async function handleS3(request: Request): Promise<Response> {
-  const requestId = crypto.randomBytes(8).toString('hex').toUpperCase();
+  const requestId = newRequestId();
   const startedAt = Date.now();
   const url = new URL(request.url);
   let target: Target = { bucket: '', key: '' };
@@ -82,20 +88,26 @@ export async function handleS3(request: Request): Promise<Response> {
     if (length !== null) response.headers.set('x-trove-content-length', length);
     return response;
   } catch (err) {
-    if (request.signal.aborted && !(err instanceof AppError) && !(err instanceof S3Error)) return empty(499, requestId);
-    // A query that failed for want of the database: S3's "try again" answer, as pages get 503 + Retry-After.
-    const unavailable = !(err instanceof S3Error || err instanceof AppError) && databaseFailedSince(startedAt);
-    const e = unavailable ? new S3Error('ServiceUnavailable', 503, UNAVAILABLE_MESSAGE) : toS3Error(err);
-    if (!e) console.error(`Trove S3 ${requestId}: ${request.method} failed:`, err);
-    const { code, status, message } = e ?? { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' };
-    const retry: Record<string, string> = unavailable ? { 'Retry-After': String(RETRY_AFTER_S) } : {};
-    if (request.method === 'HEAD') return empty(status, requestId, { 'x-amz-error-code': code, ...retry });
-    // A refused upload may not have been read to its end: close the connection rather than leave the
-    // rest of the body to be taken for the client's next request.
-    const close: Record<string, string> = { ...retry, ...(request.method === 'PUT' || request.method === 'POST' ? { Connection: 'close' } : {}) };
-    const resource = `${S3_PREFIX}/${target.bucket}${target.key ? `/${target.key}` : ''}`;
-    return xml(status, doc('Error', el('Code', code) + el('Message', message) + el('Resource', resource) + el('RequestId', requestId)).replace(' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"', ''), requestId, close);
+    return errorAnswer(err, { method: request.method, aborted: request.signal.aborted, startedAt, requestId, target });
   }
+}
+
+/** The S3 error answer (XML, or headers only for HEAD) for what a request failed with; logs the unexpected. */
+export function errorAnswer(err: unknown, r: { method: string; aborted: boolean; startedAt: number; requestId: string; target: Target }): Response {
+  const { requestId, target } = r;
+  if (r.aborted && !(err instanceof AppError) && !(err instanceof S3Error)) return empty(499, requestId);
+  // A query that failed for want of the database: S3's "try again" answer, as pages get 503 + Retry-After.
+  const unavailable = !(err instanceof S3Error || err instanceof AppError) && databaseFailedSince(r.startedAt);
+  const e = unavailable ? new S3Error('ServiceUnavailable', 503, UNAVAILABLE_MESSAGE) : toS3Error(err);
+  if (!e) console.error(`Trove S3 ${requestId}: ${r.method} failed:`, err);
+  const { code, status, message } = e ?? { code: 'InternalError', status: 500, message: 'We encountered an internal error. Please try again.' };
+  const retry: Record<string, string> = unavailable ? { 'Retry-After': String(RETRY_AFTER_S) } : {};
+  if (r.method === 'HEAD') return empty(status, requestId, { 'x-amz-error-code': code, ...retry });
+  // A refused upload may not have been read to its end: close the connection rather than leave the
+  // rest of the body to be taken for the client's next request.
+  const close: Record<string, string> = { ...retry, ...(r.method === 'PUT' || r.method === 'POST' ? { Connection: 'close' } : {}) };
+  const resource = `${S3_PREFIX}/${target.bucket}${target.key ? `/${target.key}` : ''}`;
+  return xml(status, doc('Error', el('Code', code) + el('Message', message) + el('Resource', resource) + el('RequestId', requestId)).replace(' xmlns="http://s3.amazonaws.com/doc/2006-03-01/"', ''), requestId, close);
 }
 
 // Small XML request bodies (DeleteObjects, CompleteMultipartUpload), refused past 1 MiB while reading.
@@ -169,7 +181,7 @@ function checkBodyHash(p: Principal, body: string): void {
   }
 }
 
-const OBJECT_SUBRESOURCES = ['tagging', 'acl', 'attributes', 'retention', 'legal-hold', 'torrent', 'restore', 'select', 'versionId'];
+export const OBJECT_SUBRESOURCES = ['tagging', 'acl', 'attributes', 'retention', 'legal-hold', 'torrent', 'restore', 'select', 'versionId'];
 
 const SUBRESOURCES = ['versions', 'acl', 'policy', 'cors', 'lifecycle', 'tagging', 'website', 'logging', 'notification', 'replication', 'encryption', 'object-lock', 'requestPayment', 'accelerate', 'analytics', 'inventory', 'metrics', 'ownershipControls', 'publicAccessBlock', 'intelligent-tiering'];
 

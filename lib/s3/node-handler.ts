@@ -2,6 +2,7 @@ import 'server-only';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { serveObjectRead } from './fast-get';
 import { handleS3 } from './handler';
 
 /**
@@ -11,6 +12,8 @@ import { handleS3 } from './handler';
  * request itself for small objects — and with Content-Length written directly.
  */
 export async function serveS3(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // GetObject / HeadObject of a file take a shorter path still (one statement, Node streams only).
+  if (await serveObjectRead(req, res)) return;
   const controller = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();

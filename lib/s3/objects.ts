@@ -7,6 +7,7 @@ import { authorizeDataset } from '@/lib/access';
 import { AppError } from '@/lib/errors';
 import { createFolder, deleteEntry, openDownload, uploadFile, type Download } from '@/lib/files';
 import { normalizePath } from '@/lib/paths';
+import type { ByteRange } from '@/lib/storage/blob-store';
 import { cleanContentType, parseRange, servedContentType } from '@/lib/storage/http';
 import { bucketAccess, requireWritableKey, viaKey, type Principal } from './auth';
 import { decodeAwsChunked } from './chunked';
@@ -78,6 +79,20 @@ export async function getObject(p: Principal, bucket: string, key: string, req: 
     return new Response(null, { status: 200, headers: { 'Content-Length': '0', 'Content-Type': 'application/x-directory', 'Last-Modified': row.updatedAt.toUTCString(), ETag: '"d41d8cd98f00b204e9800998ecf8427e"' } });
   }
   const file = await openObject(p, bucket, key);
+  const head = objectHead(file, (name) => req.headers.get(name));
+  if (head.status === 304 || req.method === 'HEAD' || head.length === 0) return new Response(null, { status: head.status, headers: head.headers });
+  // Opened before answering (a missing blob is NoSuchKey, not a cut response), read as fast as the client takes it.
+  return new Response(await file.open(head.part, req.signal), { status: head.status, headers: head.headers });
+}
+
+export type ObjectHead = { status: number; headers: Record<string, string>; part?: ByteRange; length: number };
+
+/**
+ * The status and headers of GetObject / HeadObject for a readable file (here and the fast path,
+ * lib/s3/fast-get.ts): the usual conditional headers (304, or PreconditionFailed thrown) and Range
+ * (206, or InvalidRange thrown).
+ */
+export function objectHead(file: Pick<Download, 'sha256' | 'contentType' | 'updatedAt' | 'size'>, header: (name: string) => string | null | undefined): ObjectHead {
   const etag = `"${file.sha256 ?? ''}"`;
   const headers: Record<string, string> = {
     'Content-Type': servedContentType(file.contentType),
@@ -89,26 +104,23 @@ export async function getObject(p: Principal, bucket: string, key: string, req: 
     'Last-Modified': file.updatedAt.toUTCString(),
     ETag: etag,
   };
-  const inm = req.headers.get('if-none-match');
-  const ims = req.headers.get('if-modified-since');
+  const inm = header('if-none-match');
+  const ims = header('if-modified-since');
   const lastModified = Math.floor(file.updatedAt.getTime() / 1000) * 1000;
   if ((inm && (inm === '*' || inm.split(',').some((t) => t.trim() === etag))) || (!inm && ims && Date.parse(ims) >= lastModified)) {
-    return new Response(null, { status: 304, headers });
+    return { status: 304, headers, length: 0 };
   }
-  const ifMatch = req.headers.get('if-match');
+  const ifMatch = header('if-match');
   if (ifMatch && ifMatch !== '*' && !ifMatch.split(',').some((t) => t.trim() === etag)) {
     throw new S3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold.');
   }
-  const range = parseRange(req.headers.get('range'), file.size);
+  const range = parseRange(header('range'), file.size);
   if (range.kind === 'unsatisfiable') throw new S3Error('InvalidRange', 416, 'The requested range is not satisfiable.');
   const part = range.kind === 'partial' ? range.range : undefined;
   const length = part ? part.end - part.start + 1 : file.size;
   if (part) headers['Content-Range'] = `bytes ${part.start}-${part.end}/${file.size}`;
   headers['Content-Length'] = String(length);
-  const status = part ? 206 : 200;
-  if (req.method === 'HEAD' || length === 0) return new Response(null, { status, headers });
-  // Opened before answering (a missing blob is NoSuchKey, not a cut response), read as fast as the client takes it.
-  return new Response(await file.open(part, req.signal), { status, headers });
+  return { status: part ? 206 : 200, headers, part, length };
 }
 
 /**

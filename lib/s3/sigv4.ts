@@ -12,7 +12,7 @@ export const MAX_SKEW_MS = 15 * 60 * 1000;
 export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
 /** `altPath`: the path without the endpoint's prefix (s3fs signs "/<bucket>/<key>" even under "/s3"). */
-export type SignedRequest = { method: string; path: string; altPath?: string; query: URLSearchParams; headers: Headers };
+export type SignedRequest = { method: string; path: string; altPath?: string; query: URLSearchParams; headers: { get(name: string): string | null } };
 export type SignatureCheck = {
   accessKeyId: string;
   /** The x-amz-content-sha256 value (or UNSIGNED-PAYLOAD for presigned URLs). */

@@ -34,6 +34,13 @@ export interface BlobStore {
    * chunk at a time); null when the blob is missing. Cancel the stream, or abort `signal`, to stop reading.
    */
   openRead(key: string, range?: ByteRange, signal?: AbortSignal): Promise<ReadableStream<Uint8Array> | null>;
+  /**
+   * Like openRead, as a Node stream (the Node fast paths pipe it straight into the response, with
+   * backpressure); null when the blob is missing. Stores without it are read through openRead.
+   */
+  openNodeRead?(key: string, range?: ByteRange): Promise<Readable | null>;
+  /** Small answers only (the caller bounds the size): the bytes in one read; null when the blob is missing. */
+  readSmall?(key: string, range: ByteRange): Promise<Buffer | null>;
   /** Removes a blob; a missing one is not an error. */
   delete(key: string): Promise<void>;
   /** Removes several blobs (batched where the store can); missing ones are not an error. */

@@ -79,13 +79,15 @@ export type Servable = {
   open: (range?: ByteRange, signal?: AbortSignal) => Promise<ReadableStream<Uint8Array>>;
 };
 
+/** The status and headers of a download answer, and the range of bytes to send (none: all of them). */
+export type DownloadHead = { status: number; headers: Record<string, string>; part?: ByteRange; length: number };
+
 /**
- * The answer to an authorized GET/HEAD of a stored file, for the file and the version routes alike:
- * a sandboxed attachment with Content-Length, Range/If-Range (206/416), ETag and Last-Modified. The bytes
- * are opened before answering (a missing blob throws NOT_FOUND instead of dropping the connection), then
- * read only as fast as the client takes them; a client that goes away aborts the request and the read.
+ * The answer to an authorized GET/HEAD of a stored file, for the file and the version downloads alike
+ * (the route handlers and the Node fast path, lib/download-handler.ts): a sandboxed attachment with
+ * Content-Length, Range/If-Range (206/416), ETag and Last-Modified.
  */
-export async function downloadResponse(request: Request, file: Servable): Promise<Response> {
+export function downloadHead(request: { range: string | null | undefined; ifRange: string | null | undefined }, file: Omit<Servable, 'open'>): DownloadHead {
   const etag = file.sha256 ? `"${file.sha256}"` : undefined;
   const headers: Record<string, string> = {
     'Content-Type': servedContentType(file.contentType),
@@ -99,16 +101,26 @@ export async function downloadResponse(request: Request, file: Servable): Promis
     ...(etag ? { ETag: etag } : {}),
   };
   // If-Range: resume only when the file is still the one the client started with.
-  const ifRange = request.headers.get('if-range');
-  const range = parseRange(ifRange && ifRange !== etag ? null : request.headers.get('range'), file.size);
-  if (range.kind === 'unsatisfiable') return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${file.size}` } });
+  const ifRange = request.ifRange;
+  const range = parseRange(ifRange && ifRange !== etag ? null : request.range, file.size);
+  if (range.kind === 'unsatisfiable') return { status: 416, headers: { ...headers, 'Content-Range': `bytes */${file.size}` }, length: 0 };
   const part = range.kind === 'partial' ? range.range : undefined;
   const length = part ? part.end - part.start + 1 : file.size;
   if (part) headers['Content-Range'] = `bytes ${part.start}-${part.end}/${file.size}`;
   headers['Content-Length'] = String(length);
+  return { status: part ? 206 : 200, headers, part, length };
+}
+
+/**
+ * The route handlers' answer (see downloadHead). The bytes are opened before answering (a missing blob
+ * throws NOT_FOUND instead of dropping the connection), then read only as fast as the client takes
+ * them; a client that goes away aborts the request and the read.
+ */
+export async function downloadResponse(request: Request, file: Servable): Promise<Response> {
+  const { status, headers, part, length } = downloadHead({ range: request.headers.get('range'), ifRange: request.headers.get('if-range') }, file);
+  if (status === 416) return new Response(null, { status, headers });
   // Next drops Content-Length from route handlers; scripts/start.mjs puts it back from this.
   headers['x-trove-content-length'] = String(length);
-  const status = part ? 206 : 200;
   if (request.method === 'HEAD' || length === 0) return new Response(null, { status, headers });
   return new Response(await file.open(part, request.signal), { status, headers });
 }

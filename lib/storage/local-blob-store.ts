@@ -180,6 +180,35 @@ export class LocalBlobStore implements BlobStore {
     );
   }
 
+  async openNodeRead(key: string, range?: ByteRange): Promise<Readable | null> {
+    let handle: fsp.FileHandle;
+    try {
+      handle = await fsp.open(this.pathOf(key), 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    // Closes the file when it ends, fails or is destroyed (a client that went away); a pipe into the
+    // response reads a chunk only once the socket has taken the last (DOWNLOAD_CHUNK, see above).
+    return handle.createReadStream({ ...(range ?? {}), highWaterMark: DOWNLOAD_CHUNK });
+  }
+
+  // Callback fs: a small download's open, read and close without FileHandle's promise machinery.
+  readSmall(key: string, range: ByteRange): Promise<Buffer | null> {
+    return new Promise((resolve, reject) => {
+      fs.open(this.pathOf(key), 'r', (err, fd) => {
+        if (err) return err.code === 'ENOENT' ? resolve(null) : reject(err);
+        const buf = Buffer.allocUnsafe(range.end - range.start + 1);
+        fs.read(fd, buf, 0, buf.length, range.start, (readErr, bytesRead) => {
+          fs.close(fd, () => {});
+          if (readErr) return reject(readErr);
+          if (bytesRead !== buf.length) return reject(new Error('The stored file is shorter than recorded.'));
+          resolve(buf);
+        });
+      });
+    });
+  }
+
   async delete(key: string): Promise<void> {
     await fsp.rm(this.pathOf(key), { force: true });
   }

@@ -1,0 +1,38 @@
+import 'server-only';
+import type { ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ByteRange } from './blob-store';
+import { getBlobStore } from './index';
+
+/**
+ * A download's bytes for the Node fast paths (lib/download-handler.ts, lib/s3/fast-get.ts), found
+ * before anything is answered (null: the blob is missing). Small answers are read in one go and sent
+ * with the headers in one write; larger ones are a Node stream piped with backpressure, one chunk at a
+ * time (lib/storage/local-blob-store.ts), whatever the client's speed.
+ */
+export const SMALL_BODY_BYTES = 128 << 10;
+
+export type Body = Buffer | Readable;
+
+export async function openBody(key: string, size: number, part: ByteRange | undefined): Promise<Body | null> {
+  const store = getBlobStore();
+  const range = part ?? { start: 0, end: size - 1 };
+  if (store.readSmall && range.end - range.start < SMALL_BODY_BYTES) return store.readSmall(key, range);
+  if (store.openNodeRead) return store.openNodeRead(key, part);
+  const web = await store.openRead(key, part);
+  return web ? Readable.fromWeb(web as import('node:stream/web').ReadableStream<Uint8Array>) : null;
+}
+
+/** Sends the body (headers already set); a client that goes away, or a read that fails mid-way, closes the connection. */
+export async function sendBody(res: ServerResponse, body: Body): Promise<void> {
+  if (Buffer.isBuffer(body)) {
+    res.end(body);
+    return;
+  }
+  try {
+    await pipeline(body, res);
+  } catch {
+    if (!res.destroyed) res.destroy();
+  }
+}
