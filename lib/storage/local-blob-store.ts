@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { isLockFree, LOCK_FILE, lockDataDir, type HeldLock } from '@/lib/data-dir-lock';
 import { AppError } from '@/lib/errors';
+import { FileChunks } from './file-chunks';
 import type { BlobSource, BlobStore, ByteRange, ListedBlob, PutOptions, StoredBlob } from './blob-store';
 import { tooLargeMessage } from './limits';
 
@@ -25,6 +26,9 @@ const READ_CHUNK = 256 << 10;
 // takes it, and Next's writer holds one more, so 200 slow clients held 200 × ~2 × 256 KiB (+100–150 MiB;
 // npm run bench:downloads). 64 KiB (Node's own file-stream default) keeps that near a quarter.
 const DOWNLOAD_CHUNK = 64 << 10;
+
+const openFd = (file: string) => new Promise<number>((resolve, reject) => fs.open(file, 'r', (err, fd) => (err ? reject(err) : resolve(fd))));
+const fstatFd = (fd: number) => new Promise<fs.Stats>((resolve, reject) => fs.fstat(fd, (err, st) => (err ? reject(err) : resolve(st))));
 
 function toIterable(source: BlobSource): AsyncIterable<Uint8Array> {
   return Symbol.asyncIterator in source ? source : Readable.fromWeb(source as import('node:stream/web').ReadableStream<Uint8Array>);
@@ -181,16 +185,22 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async openNodeRead(key: string, range?: ByteRange): Promise<Readable | null> {
-    let handle: fsp.FileHandle;
+    let fd: number;
     try {
-      handle = await fsp.open(this.pathOf(key), 'r');
+      fd = await openFd(this.pathOf(key));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
     }
-    // Closes the file when it ends, fails or is destroyed (a client that went away); a pipe into the
-    // response reads a chunk only once the socket has taken the last (DOWNLOAD_CHUNK, see above).
-    return handle.createReadStream({ ...(range ?? {}), highWaterMark: DOWNLOAD_CHUNK });
+    try {
+      const end = range ? range.end + 1 : (await fstatFd(fd)).size;
+      // Reads only as the response takes them, small chunks for slow clients, large for fast ones
+      // (lib/storage/file-chunks.ts); the file is closed when the stream ends, fails or is destroyed.
+      return new FileChunks(fd, range?.start ?? 0, end);
+    } catch (err) {
+      fs.close(fd, () => {});
+      throw err;
+    }
   }
 
   // Callback fs: a small download's open, read and close without FileHandle's promise machinery.

@@ -176,6 +176,11 @@ export class S3BlobStore implements BlobStore {
     );
   }
 
+  /** The object store's own response stream, piped as it arrives (TCP backpressure pauses the store's socket). */
+  async openNodeRead(key: string, range?: ByteRange): Promise<Readable | null> {
+    return this.getBody(key, range);
+  }
+
   private async getBody(key: string, range?: ByteRange, signal?: AbortSignal): Promise<Readable | null> {
     const objectKey = this.objectKey(key);
     try {
