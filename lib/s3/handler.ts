@@ -6,6 +6,7 @@ import { databaseFailedSince, RETRY_AFTER_S, UNAVAILABLE_MESSAGE } from '@/lib/h
 import { authenticate, bucketAccess, type Principal } from './auth';
 import { listBucketsXml, listObjectsXml } from './buckets';
 import { accessDenied, invalidArgument, notImplemented, S3Error } from './errors';
+import { bodyOf } from './node-body';
 import { abortUpload, completeUpload, createUpload, listParts, listUploads, uploadPart, uploadPartCopy } from './multipart';
 import { copyObject, deleteObject, getObject, getObjectTagging, putObject } from './objects';
 import { doc, el, requireDocument, texts } from './xml';
@@ -112,10 +113,11 @@ export function errorAnswer(err: unknown, r: { method: string; aborted: boolean;
 
 // Small XML request bodies (DeleteObjects, CompleteMultipartUpload), refused past 1 MiB while reading.
 async function readXmlBody(request: Request): Promise<string> {
-  if (!request.body) return '';
+  const body = bodyOf(request);
+  if (!body) return '';
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of Readable.fromWeb(request.body as import('node:stream/web').ReadableStream<Uint8Array>)) {
+  for await (const chunk of body instanceof Readable ? body : Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>)) {
     size += chunk.length;
     if (size > MAX_XML_BODY) throw new S3Error('MaxMessageLengthExceeded', 400, 'The request body is too large.');
     chunks.push(Buffer.from(chunk));
@@ -145,7 +147,7 @@ async function dispatch(request: Request, q: URLSearchParams, { bucket, key }: T
     }
     case 'PUT':
       if (request.headers.has('x-amz-copy-source')) return xml(200, await copyObject(p, bucket, key, request.headers, request.signal), id);
-      return empty(200, id, await putObject(p, bucket, key, request.headers, request.body, request.signal));
+      return empty(200, id, await putObject(p, bucket, key, request.headers, bodyOf(request), request.signal));
     case 'DELETE':
       await deleteObject(p, bucket, key);
       return empty(204, id);
@@ -159,7 +161,7 @@ async function multipartOp(request: Request, q: URLSearchParams, bucket: string,
   if (m === 'POST' && q.has('uploads')) return xml(200, await createUpload(p, bucket, key, request.headers), id);
   if (m === 'PUT' && q.has('partNumber')) {
     if (request.headers.has('x-amz-copy-source')) return xml(200, await uploadPartCopy(p, bucket, key, q, request.headers, request.signal), id);
-    return empty(200, id, { ETag: await uploadPart(p, bucket, key, q, request.headers, request.body, request.signal) });
+    return empty(200, id, { ETag: await uploadPart(p, bucket, key, q, request.headers, bodyOf(request), request.signal) });
   }
   if (m === 'POST') {
     const body = await readXmlBody(request);

@@ -11,6 +11,7 @@ import { cleanContentType } from '@/lib/storage/http';
 import { parseRange } from '@/lib/storage/http';
 import { bucketAccess, requireWritableKey, viaKey, type Principal } from './auth';
 import { invalidArgument, S3Error } from './errors';
+import type { RequestBody } from './node-body';
 import { openCopySource, payloadLength, payloadSource } from './objects';
 import { blocks, doc, el, texts } from './xml';
 
@@ -56,7 +57,7 @@ export async function createUpload(p: Principal, bucket: string, key: string, he
 }
 
 /** UploadPart: stores the part (replacing one with the same number); returns its ETag. */
-export async function uploadPart(p: Principal, bucket: string, key: string, q: URLSearchParams, headers: Headers, body: ReadableStream<Uint8Array> | null, signal: AbortSignal): Promise<string> {
+export async function uploadPart(p: Principal, bucket: string, key: string, q: URLSearchParams, headers: Headers, body: RequestBody, signal: AbortSignal): Promise<string> {
   await writable(p, bucket);
   const upload = await findUpload(p, bucket, key, q.get('uploadId') ?? '');
   const n = partNumberOf(q);

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { serveObjectRead } from './fast-get';
 import { handleS3 } from './handler';
+import { attachNodeBody } from './node-body';
 
 /**
  * The S3 endpoint straight on Node's request and response, for scripts/start.mjs to call ahead of
@@ -24,13 +25,8 @@ export async function serveS3(req: IncomingMessage, res: ServerResponse): Promis
   const hasBody = method !== 'GET' && method !== 'HEAD';
   // The handler reads only the path and query from the URL (the signature uses the Host header itself),
   // so a fixed origin keeps a malformed Host header from failing the request before it is answered.
-  const request = new Request(`http://localhost${req.url}`, {
-    method,
-    headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
-    signal: controller.signal,
-    duplex: 'half',
-  } as RequestInit);
+  const request = new Request(`http://localhost${req.url}`, { method, headers, signal: controller.signal });
+  if (hasBody) attachNodeBody(request, req);
   const response = await handleS3(request);
   res.statusCode = response.status;
   response.headers.forEach((value, name) => {

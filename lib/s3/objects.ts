@@ -11,16 +11,18 @@ import type { ByteRange } from '@/lib/storage/blob-store';
 import { cleanContentType, parseRange, servedContentType } from '@/lib/storage/http';
 import { bucketAccess, requireWritableKey, viaKey, type Principal } from './auth';
 import { decodeAwsChunked } from './chunked';
+import type { RequestBody } from './node-body';
 import { invalidArgument, noSuchBucket, noSuchKey, S3Error } from './errors';
 import { doc, el, iso } from './xml';
 
 /** Object operations, each mapped onto the lib/files.ts function the browser uses. */
 
-type Body = ReadableStream<Uint8Array> | null;
+type Body = RequestBody;
 const isDirKey = (key: string) => key.endsWith('/');
 
 async function* webIterable(body: Body): AsyncGenerator<Uint8Array> {
-  if (body) yield* Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>);
+  if (body instanceof Readable) yield* body;
+  else if (body) yield* Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>);
 }
 
 /** The length of the object's bytes: Content-Length, or x-amz-decoded-content-length for aws-chunked bodies. */

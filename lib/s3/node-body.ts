@@ -1,0 +1,20 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * A request's body as the Node stream it arrived as. The Node layer (node-handler.ts) builds the
+ * Request the handler sees without a body and attaches the IncomingMessage here, so uploads are read
+ * straight from the socket: a web stream in between (Readable.toWeb, then Readable.fromWeb again)
+ * cost a promise chain per 64 KiB chunk and kept PutObject well under what Node can receive.
+ * Requests through Next's route handler have no entry and use their web body.
+ */
+export type RequestBody = ReadableStream<Uint8Array> | Readable | null;
+
+const nodeBodies = new WeakMap<Request, Readable>();
+
+export function attachNodeBody(request: Request, body: Readable): void {
+  nodeBodies.set(request, body);
+}
+
+export function bodyOf(request: Request): RequestBody {
+  return nodeBodies.get(request) ?? request.body;
+}
