@@ -2,6 +2,7 @@ import 'server-only';
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { LRUCache } from 'lru-cache';
 import type { ByteRange } from './blob-store';
 import { getBlobStore } from './index';
 
@@ -15,8 +16,28 @@ export const SMALL_BODY_BYTES = 128 << 10;
 
 export type Body = Buffer | Readable;
 
+/**
+ * Small files, kept whole in memory once read: a blob's bytes never change under its key (an upload
+ * writes a new key), so a hit needs no revalidation, and it saves a small GET its open/read/close on
+ * the thread pool (a third of a 100 KB GetObject's cost under load; npm run bench:s3). What a request may read is decided before this is asked (lib/access.ts, by the
+ * caller). Bounded in bytes; entries of deleted files go within SMALL_CACHE_TTL_MS.
+ */
+const SMALL_CACHE_BYTES = 32 << 20;
+const SMALL_CACHE_TTL_MS = 10 * 60_000;
+const smallFiles = new LRUCache<string, Buffer>({ maxSize: SMALL_CACHE_BYTES, sizeCalculation: (b) => b.length || 1, ttl: SMALL_CACHE_TTL_MS });
+
 export async function openBody(key: string, size: number, part: ByteRange | undefined): Promise<Body | null> {
   const store = getBlobStore();
+  if (store.readSmall && size < SMALL_BODY_BYTES) {
+    let whole = smallFiles.get(key);
+    if (!whole) {
+      const read = await store.readSmall(key, { start: 0, end: size - 1 });
+      if (!read) return null;
+      smallFiles.set(key, read);
+      whole = read;
+    }
+    return part ? whole.subarray(part.start, part.end + 1) : whole;
+  }
   const range = part ?? { start: 0, end: size - 1 };
   if (store.readSmall && range.end - range.start < SMALL_BODY_BYTES) return store.readSmall(key, range);
   if (store.openNodeRead) return store.openNodeRead(key, part);
