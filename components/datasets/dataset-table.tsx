@@ -1,4 +1,3 @@
-import Link from 'next/link';
 import type { InventoryRow } from '@/lib/datasets';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { formatBytes, formatCount } from '@/lib/format';
@@ -25,7 +24,7 @@ export function DatasetTable({ items, viaTeam = {} }: { items: InventoryRow[]; v
           {items.map((d) => (
             <tr key={d.id} className="hover:bg-slate-50">
               <td className="px-4 py-3">
-                <Link href={`/datasets/${d.id}`} className="font-medium text-indigo-700 hover:underline">{d.name}</Link>
+                <a href={`/datasets/${d.id}`} className="font-medium text-indigo-700 hover:underline">{d.name}</a>
                 {d.role !== 'owner' && (
                   <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">
                     {viaTeam[d.id] ? `Shared via ${viaTeam[d.id]}` : d.viaTeamOnly ? 'Shared via team' : 'Shared'}
