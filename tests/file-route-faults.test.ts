@@ -2,6 +2,7 @@
  * Issue 14 (6, 8, 10): the file route under storage and database faults — a missing blob, a full or
  * read-only disk, a database that went away. Identity is stubbed as in the access matrix; the rest is real.
  */
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -57,17 +58,30 @@ describe('file route faults', () => {
   it('disk full → 507 "storage is full", the old file intact and no temp file left', async () => {
     const { datasetId } = await setup();
     expect((await put(datasetId, 'keep.txt', 'original')).status).toBe(201);
+    // Writes to the files opened for new blobs fail as a full disk fails them (the store writes
+    // through a stream on the descriptor: fs.write / fs.writev); every other write goes through.
     const realOpen = fsp.open;
+    const blobFds = new Set<number>();
     vi.spyOn(fsp, 'open').mockImplementation(async (...args: Parameters<typeof fsp.open>) => {
       const handle = await realOpen(...args);
-      if (args[1] === 'wx') handle.write = (async () => Promise.reject(errno('ENOSPC'))) as never;
+      if (args[1] === 'wx') blobFds.add(handle.fd);
       return handle;
     });
+    const diskFull = (real: (...a: never[]) => void) =>
+      ((fd: number, ...rest: unknown[]) => {
+        const callback = rest.at(-1) as (err: Error) => void;
+        if (blobFds.has(fd)) process.nextTick(() => callback(errno('ENOSPC')));
+        else (real as (...a: unknown[]) => void)(fd, ...rest);
+      }) as never;
+    vi.spyOn(fs, 'write').mockImplementation(diskFull(fs.write as never));
+    vi.spyOn(fs, 'writev').mockImplementation(diskFull(fs.writev as never));
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const res = await put(datasetId, 'keep.txt', 'replacement that does not fit');
     expect(res.status).toBe(507);
     expect((await res.json()).error).toMatch(/storage is full/i);
     vi.mocked(fsp.open).mockRestore();
+    vi.mocked(fs.write).mockRestore();
+    vi.mocked(fs.writev).mockRestore();
     const dl = await get(datasetId, 'keep.txt');
     expect(dl.status).toBe(200);
     expect(await dl.text()).toBe('original');

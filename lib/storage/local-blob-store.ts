@@ -31,9 +31,7 @@ const READ_CHUNK = 256 << 10;
 // npm run bench:downloads). 64 KiB (Node's own file-stream default) keeps that near a quarter.
 const DOWNLOAD_CHUNK = 64 << 10;
 
-const openFd = (file: string, flags = 'r', mode?: number) => new Promise<number>((resolve, reject) => fs.open(file, flags, mode, (err, fd) => (err ? reject(err) : resolve(fd))));
-const fsyncFd = (fd: number) => new Promise<void>((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve())));
-const closeFd = (fd: number) => new Promise<void>((resolve, reject) => fs.close(fd, (err) => (err ? reject(err) : resolve())));
+const openFd = (file: string) => new Promise<number>((resolve, reject) => fs.open(file, 'r', (err, fd) => (err ? reject(err) : resolve(fd))));
 const fstatFd = (fd: number) => new Promise<fs.Stats>((resolve, reject) => fs.fstat(fd, (err, st) => (err ? reject(err) : resolve(st))));
 
 function toReadable(source: BlobSource): Readable {
@@ -99,7 +97,7 @@ export class LocalBlobStore implements BlobStore {
     const tmp = path.join(own, `${key}.part`);
     const hash = crypto.createHash('sha256');
     let size = 0;
-    const fd = await openFd(tmp, 'wx', 0o600);
+    const file = await fsp.open(tmp, 'wx', 0o600);
     let closed = false;
     // Written bytes go to disk while more arrive (a data sync in the background every SYNC_EVERY bytes),
     // so the fsync before the commit has little left to do instead of a whole upload's worth.
@@ -107,14 +105,15 @@ export class LocalBlobStore implements BlobStore {
     let syncing: Promise<void> | null = null;
     const syncInBackground = () => {
       unsynced = 0;
-      syncing = new Promise<void>((resolve) => fs.fdatasync(fd, () => resolve())).then(() => {
+      syncing = new Promise<void>((resolve) => fs.fdatasync(file.fd, () => resolve())).then(() => {
         syncing = null;
       });
     };
     try {
       // Chunks are hashed as they arrive and queued to the file; the write stream writes what has queued
       // (writev) on the thread pool while the next chunks are received and hashed.
-      const out = fs.createWriteStream('', { fd, autoClose: false, highWaterMark: WRITE_BATCH });
+      // On the descriptor itself (not the FileHandle, whose promise per write costs more): closed below.
+      const out = fs.createWriteStream('', { fd: file.fd, autoClose: false, highWaterMark: WRITE_BATCH });
       // A Transform, not an async generator: no promises per chunk (they showed as garbage collection).
       const meter = new Transform({
         transform(chunk: Buffer, _encoding, done) {
@@ -137,8 +136,8 @@ export class LocalBlobStore implements BlobStore {
         throw new AppError('INVALID', `The upload was incomplete: ${size} of ${options.expectedSize} bytes arrived.`);
       }
       await syncing;
-      await fsyncFd(fd); // the bytes are on disk before the database says they exist
-      await closeFd(fd);
+      await file.sync(); // the bytes are on disk before the database says they exist
+      await file.close();
       closed = true;
       const final = this.pathOf(key);
       await fsp.mkdir(path.dirname(final), { recursive: true });
@@ -147,7 +146,7 @@ export class LocalBlobStore implements BlobStore {
       return { key, size, sha256: hash.digest('hex') };
     } catch (err) {
       await syncing;
-      if (!closed) await closeFd(fd).catch(() => {});
+      if (!closed) await file.close().catch(() => {});
       await fsp.rm(tmp, { force: true }).catch(() => {});
       throw options.signal?.aborted && !(err instanceof AppError) ? (options.signal.reason ?? err) : err;
     }
