@@ -109,11 +109,18 @@ export class LocalBlobStore implements BlobStore {
         syncing = null;
       });
     };
+    // Chunks are hashed as they arrive and queued to the file; the write stream writes what has queued
+    // (writev) on the thread pool while the next chunks are received and hashed. It writes on the
+    // descriptor itself (the FileHandle's promise per write costs more) and never closes it: only
+    // file.close() below does, once the stream has stopped (a descriptor closed twice, or closed under
+    // a write in flight, could hit another file that was given the same number).
+    const out = fs.createWriteStream('', {
+      fd: file.fd,
+      autoClose: false,
+      highWaterMark: WRITE_BATCH,
+      fs: { write: fs.write, writev: fs.writev, close: (_fd: number, done: (err: null) => void) => done(null) },
+    });
     try {
-      // Chunks are hashed as they arrive and queued to the file; the write stream writes what has queued
-      // (writev) on the thread pool while the next chunks are received and hashed.
-      // On the descriptor itself (not the FileHandle, whose promise per write costs more): closed below.
-      const out = fs.createWriteStream('', { fd: file.fd, autoClose: false, highWaterMark: WRITE_BATCH });
       // A Transform, not an async generator: no promises per chunk (they showed as garbage collection).
       const meter = new Transform({
         transform(chunk: Buffer, _encoding, done) {
@@ -145,6 +152,8 @@ export class LocalBlobStore implements BlobStore {
       await syncDir(path.dirname(final));
       return { key, size, sha256: hash.digest('hex') };
     } catch (err) {
+      if (!out.destroyed) out.destroy();
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       await syncing;
       if (!closed) await file.close().catch(() => {});
       await fsp.rm(tmp, { force: true }).catch(() => {});
