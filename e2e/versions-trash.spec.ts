@@ -75,7 +75,7 @@ test('a delete goes to the Trash: restore it, then empty the Trash', async ({ pa
   expect((await page.request.get(`/api/datasets/${datasetId}/files/old.csv`)).status()).toBe(404);
 
   await section.getByRole('link', { name: 'Trash', exact: true }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Trash' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Trash', exact: true })).toBeVisible();
   const trash = page.getByRole('region', { name: 'Deleted files and folders' });
   await expect(trash.getByRole('row')).toHaveCount(2);
   await expect(trash).toContainText('old.csv');
