@@ -60,13 +60,15 @@ describe('file route faults', () => {
     expect((await put(datasetId, 'keep.txt', 'original')).status).toBe(201);
     // Writes to the files opened for new blobs fail as a full disk fails them (the store writes
     // through a stream on the descriptor: fs.write / fs.writev); every other write goes through.
-    const realOpen = fsp.open;
+    const realOpen = fs.open;
     const blobFds = new Set<number>();
-    vi.spyOn(fsp, 'open').mockImplementation(async (...args: Parameters<typeof fsp.open>) => {
-      const handle = await realOpen(...args);
-      if (args[1] === 'wx') blobFds.add(handle.fd);
-      return handle;
-    });
+    vi.spyOn(fs, 'open').mockImplementation(((...args: unknown[]) => {
+      const callback = args.at(-1) as (err: Error | null, fd?: number) => void;
+      (realOpen as (...a: unknown[]) => void)(...args.slice(0, -1), (err: Error | null, fd: number) => {
+        if (!err && args[1] === 'wx') blobFds.add(fd);
+        callback(err, fd);
+      });
+    }) as never);
     const diskFull = (real: (...a: never[]) => void) =>
       ((fd: number, ...rest: unknown[]) => {
         const callback = rest.at(-1) as (err: Error) => void;
@@ -79,7 +81,7 @@ describe('file route faults', () => {
     const res = await put(datasetId, 'keep.txt', 'replacement that does not fit');
     expect(res.status).toBe(507);
     expect((await res.json()).error).toMatch(/storage is full/i);
-    vi.mocked(fsp.open).mockRestore();
+    vi.mocked(fs.open).mockRestore();
     vi.mocked(fs.write).mockRestore();
     vi.mocked(fs.writev).mockRestore();
     const dl = await get(datasetId, 'keep.txt');
@@ -92,12 +94,18 @@ describe('file route faults', () => {
   it.each(['EROFS', 'EACCES'])('read-only or unwritable storage (%s) → 503 with Retry-After, the old file intact', async (code) => {
     const { datasetId } = await setup();
     expect((await put(datasetId, 'keep.txt', 'original')).status).toBe(201);
-    vi.spyOn(fsp, 'open').mockRejectedValueOnce(errno(code));
+    // Opening a new blob's file (flags 'wx') fails as a read-only or unwritable disk fails it.
+    const realOpen = fs.open;
+    vi.spyOn(fs, 'open').mockImplementation(((...args: unknown[]) => {
+      const callback = args.at(-1) as (err: Error | null) => void;
+      if (args[1] === 'wx') process.nextTick(() => callback(errno(code)));
+      else (realOpen as (...a: unknown[]) => void)(...args);
+    }) as never);
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const res = await put(datasetId, 'keep.txt', 'new');
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
-    vi.mocked(fsp.open).mockRestore();
+    vi.mocked(fs.open).mockRestore();
     expect(await (await get(datasetId, 'keep.txt')).text()).toBe('original');
   });
 

@@ -31,7 +31,8 @@ const READ_CHUNK = 256 << 10;
 // npm run bench:downloads). 64 KiB (Node's own file-stream default) keeps that near a quarter.
 const DOWNLOAD_CHUNK = 64 << 10;
 
-const openFd = (file: string) => new Promise<number>((resolve, reject) => fs.open(file, 'r', (err, fd) => (err ? reject(err) : resolve(fd))));
+const openFd = (file: string, flags = 'r', mode?: number) => new Promise<number>((resolve, reject) => fs.open(file, flags, mode, (err, fd) => (err ? reject(err) : resolve(fd))));
+const fsyncFd = (fd: number) => new Promise<void>((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve())));
 const fstatFd = (fd: number) => new Promise<fs.Stats>((resolve, reject) => fs.fstat(fd, (err, st) => (err ? reject(err) : resolve(st))));
 
 function toReadable(source: BlobSource): Readable {
@@ -97,29 +98,27 @@ export class LocalBlobStore implements BlobStore {
     const tmp = path.join(own, `${key}.part`);
     const hash = crypto.createHash('sha256');
     let size = 0;
-    const file = await fsp.open(tmp, 'wx', 0o600);
-    let closed = false;
+    const fd = await openFd(tmp, 'wx', 0o600);
     // Written bytes go to disk while more arrive (a data sync in the background every SYNC_EVERY bytes),
     // so the fsync before the commit has little left to do instead of a whole upload's worth.
     let unsynced = 0;
     let syncing: Promise<void> | null = null;
     const syncInBackground = () => {
       unsynced = 0;
-      syncing = new Promise<void>((resolve) => fs.fdatasync(file.fd, () => resolve())).then(() => {
+      syncing = new Promise<void>((resolve) => fs.fdatasync(fd, () => resolve())).then(() => {
         syncing = null;
       });
     };
     // Chunks are hashed as they arrive and queued to the file; the write stream writes what has queued
-    // (writev) on the thread pool while the next chunks are received and hashed. It writes on the
-    // descriptor itself (the FileHandle's promise per write costs more) and never closes it: only
-    // file.close() below does, once the stream has stopped (a descriptor closed twice, or closed under
-    // a write in flight, could hit another file that was given the same number).
-    const out = fs.createWriteStream('', {
-      fd: file.fd,
-      autoClose: false,
-      highWaterMark: WRITE_BATCH,
-      fs: { write: fs.write, writev: fs.writev, close: (_fd: number, done: (err: null) => void) => done(null) },
-    });
+    // (writev) on the thread pool while the next chunks are received and hashed. The stream is the
+    // only one that closes the descriptor (destroyed, it waits for a write in flight, then closes):
+    // closed twice, or under a write in flight, a descriptor's number could already name another file.
+    const out = fs.createWriteStream('', { fd, autoClose: false, highWaterMark: WRITE_BATCH });
+    out.on('error', () => {}); // errors reach the pipeline below; one from the final close has no one else to go to
+    const closeStream = async () => {
+      if (!out.destroyed) out.destroy();
+      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
+    };
     try {
       // A Transform, not an async generator: no promises per chunk (they showed as garbage collection).
       const meter = new Transform({
@@ -143,19 +142,16 @@ export class LocalBlobStore implements BlobStore {
         throw new AppError('INVALID', `The upload was incomplete: ${size} of ${options.expectedSize} bytes arrived.`);
       }
       await syncing;
-      await file.sync(); // the bytes are on disk before the database says they exist
-      await file.close();
-      closed = true;
+      await fsyncFd(fd); // the bytes are on disk before the database says they exist
+      await closeStream();
       const final = this.pathOf(key);
       await fsp.mkdir(path.dirname(final), { recursive: true });
       await fsp.rename(tmp, final);
       await syncDir(path.dirname(final));
       return { key, size, sha256: hash.digest('hex') };
     } catch (err) {
-      if (!out.destroyed) out.destroy();
-      if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
       await syncing;
-      if (!closed) await file.close().catch(() => {});
+      await closeStream();
       await fsp.rm(tmp, { force: true }).catch(() => {});
       throw options.signal?.aborted && !(err instanceof AppError) ? (options.signal.reason ?? err) : err;
     }
