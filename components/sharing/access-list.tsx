@@ -38,8 +38,14 @@ type Props = {
 };
 
 function focusPeopleHeading() {
-  // After the confirming dialog has closed (closing hands focus back to the removed row's button).
+  // After the confirming dialog has closed (closing hands focus back to the removed row's button);
+  // again if the list's refresh, arriving later on a slow server, dropped focus to the page.
   setTimeout(() => document.getElementById(PEOPLE_HEADING_ID)?.focus(), 50);
+  for (const ms of [300, 1000, 2500]) {
+    setTimeout(() => {
+      if (!document.activeElement || document.activeElement === document.body) document.getElementById(PEOPLE_HEADING_ID)?.focus();
+    }, ms);
+  }
 }
 
 const failureText = (r: { formError?: string; fieldErrors?: Record<string, string> }) => r.formError ?? Object.values(r.fieldErrors ?? {})[0] ?? 'That did not work.';
