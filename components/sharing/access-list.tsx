@@ -14,7 +14,7 @@ import {
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { useToast } from '@/components/ui/toast';
-import { PEOPLE_HEADING_ID } from './ids';
+import { focusPeopleHeading } from './ids';
 import { InviteLink } from './invite-link';
 import type { ManagedInvitation } from '@/lib/invitations/manage';
 import type { PersonWithAccess } from '@/lib/grants';
@@ -36,17 +36,6 @@ type Props = {
   isOwner: boolean;
   canLeave: boolean;
 };
-
-function focusPeopleHeading() {
-  // After the confirming dialog has closed (closing hands focus back to the removed row's button);
-  // again if the list's refresh, arriving later on a slow server, dropped focus to the page.
-  setTimeout(() => document.getElementById(PEOPLE_HEADING_ID)?.focus(), 50);
-  for (const ms of [300, 1000, 2500]) {
-    setTimeout(() => {
-      if (!document.activeElement || document.activeElement === document.body) document.getElementById(PEOPLE_HEADING_ID)?.focus();
-    }, ms);
-  }
-}
 
 const failureText = (r: { formError?: string; fieldErrors?: Record<string, string> }) => r.formError ?? Object.values(r.fieldErrors ?? {})[0] ?? 'That did not work.';
 

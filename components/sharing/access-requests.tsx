@@ -6,7 +6,7 @@ import { Button } from '@/components/ui/button';
 import { useToast } from '@/components/ui/toast';
 import type { PendingAccessRequest } from '@/lib/sharing-requests';
 import { formatRelative } from '@/lib/format';
-import { PEOPLE_HEADING_ID } from './ids';
+import { focusPeopleHeading } from './ids';
 
 const LABELS = { viewer: 'Viewer', editor: 'Editor', manager: 'Manager' } as const;
 
@@ -23,7 +23,7 @@ export function AccessRequests({ datasetId, requests, roles }: { datasetId: stri
       if (!res.ok) toast.show(res.formError ?? Object.values(res.fieldErrors ?? {})[0] ?? 'That did not work.', { tone: 'error' });
       else {
         toast.show(decision === 'approve' ? `${r.email} now has access as ${LABELS[role]}.` : `Declined ${r.email}’s request.`);
-        setTimeout(() => document.getElementById(PEOPLE_HEADING_ID)?.focus(), 50);
+        focusPeopleHeading();
       }
     });
   return (

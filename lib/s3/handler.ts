@@ -1,12 +1,11 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import { Readable } from 'node:stream';
 import { AppError } from '@/lib/errors';
 import { databaseFailedSince, RETRY_AFTER_S, UNAVAILABLE_MESSAGE } from '@/lib/http/unavailable.mjs';
 import { authenticate, bucketAccess, type Principal } from './auth';
 import { listBucketsXml, listObjectsXml } from './buckets';
 import { accessDenied, invalidArgument, notImplemented, S3Error } from './errors';
-import { bodyOf } from './node-body';
+import { bodyOf, readableBody } from './request-body';
 import { abortUpload, completeUpload, createUpload, listParts, listUploads, uploadPart, uploadPartCopy } from './multipart';
 import { copyObject, deleteObject, getObject, getObjectTagging, putObject } from './objects';
 import { doc, el, requireDocument, texts } from './xml';
@@ -113,11 +112,11 @@ export function errorAnswer(err: unknown, r: { method: string; aborted: boolean;
 
 // Small XML request bodies (DeleteObjects, CompleteMultipartUpload), refused past 1 MiB while reading.
 async function readXmlBody(request: Request): Promise<string> {
-  const body = bodyOf(request);
+  const body = readableBody(bodyOf(request));
   if (!body) return '';
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body instanceof Readable ? body : Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>)) {
+  for await (const chunk of body) {
     size += chunk.length;
     if (size > MAX_XML_BODY) throw new S3Error('MaxMessageLengthExceeded', 400, 'The request body is too large.');
     chunks.push(Buffer.from(chunk));

@@ -11,7 +11,7 @@ import { cleanContentType } from '@/lib/storage/http';
 import { parseRange } from '@/lib/storage/http';
 import { bucketAccess, requireWritableKey, viaKey, type Principal } from './auth';
 import { invalidArgument, S3Error } from './errors';
-import type { RequestBody } from './node-body';
+import type { RequestBody } from './request-body';
 import { openCopySource, payloadLength, payloadSource } from './objects';
 import { blocks, doc, el, texts } from './xml';
 

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { serveObjectRead } from './fast-get';
 import { handleS3 } from './handler';
-import { attachNodeBody } from './node-body';
+import { attachNodeBody } from './request-body';
 
 /**
  * The S3 endpoint straight on Node's request and response, for scripts/start.mjs to call ahead of

@@ -1,5 +1,4 @@
 import 'server-only';
-import { Readable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { entries } from '@/db/schema';
@@ -11,18 +10,17 @@ import type { ByteRange } from '@/lib/storage/blob-store';
 import { cleanContentType, parseRange, servedContentType } from '@/lib/storage/http';
 import { bucketAccess, requireWritableKey, viaKey, type Principal } from './auth';
 import { decodeAwsChunked } from './chunked';
-import type { RequestBody } from './node-body';
+import { readableBody, type RequestBody } from './request-body';
 import { invalidArgument, noSuchBucket, noSuchKey, S3Error } from './errors';
 import { doc, el, iso } from './xml';
 
 /** Object operations, each mapped onto the lib/files.ts function the browser uses. */
 
-type Body = RequestBody;
 const isDirKey = (key: string) => key.endsWith('/');
 
-async function* webIterable(body: Body): AsyncGenerator<Uint8Array> {
-  if (body instanceof Readable) yield* body;
-  else if (body) yield* Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>);
+async function* bodyChunks(body: RequestBody): AsyncGenerator<Uint8Array> {
+  const stream = readableBody(body);
+  if (stream) yield* stream;
 }
 
 /** The length of the object's bytes: Content-Length, or x-amz-decoded-content-length for aws-chunked bodies. */
@@ -32,20 +30,20 @@ export function payloadLength(p: Principal, headers: Headers): number | undefine
 }
 
 /** The object's bytes from a request body, per x-amz-content-sha256: raw, signed SHA-256 (checked by the store's caller) or aws-chunked. */
-export function payloadSource(p: Principal, body: Body, contentLength: number | undefined, headers: Headers): { source: AsyncIterable<Uint8Array> | Body; expectedSha256?: string } {
+export function payloadSource(p: Principal, body: RequestBody, contentLength: number | undefined, headers: Headers): { source: AsyncIterable<Uint8Array> | RequestBody; expectedSha256?: string } {
   const trailer = headers.get('x-amz-trailer');
   const mode = p.payloadHash;
   if (mode === 'UNSIGNED-PAYLOAD') return { source: body };
   if (/^[0-9a-f]{64}$/i.test(mode)) return { source: body, expectedSha256: mode.toLowerCase() };
-  if (mode === 'STREAMING-UNSIGNED-PAYLOAD-TRAILER') return { source: decodeAwsChunked(webIterable(body), undefined, contentLength, trailer) };
+  if (mode === 'STREAMING-UNSIGNED-PAYLOAD-TRAILER') return { source: decodeAwsChunked(bodyChunks(body), undefined, contentLength, trailer) };
   if (mode === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' || mode === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER') {
-    return { source: decodeAwsChunked(webIterable(body), p.verifyChunk, contentLength, trailer) };
+    return { source: decodeAwsChunked(bodyChunks(body), p.verifyChunk, contentLength, trailer) };
   }
   throw invalidArgument('Unsupported x-amz-content-sha256 value.');
 }
 
 /** PutObject: raw, signed-SHA-256 or aws-chunked bodies, streamed through the browser's upload path. */
-export async function putObject(p: Principal, bucket: string, key: string, headers: Headers, body: Body, signal: AbortSignal): Promise<Headers> {
+export async function putObject(p: Principal, bucket: string, key: string, headers: Headers, body: RequestBody, signal: AbortSignal): Promise<Headers> {
   await bucketAccess(p, bucket);
   requireWritableKey(p);
   const contentLength = payloadLength(p, headers);

@@ -40,7 +40,7 @@ describe('openBody', () => {
     }
   });
 
-  it('a file of SMALL_BODY_BYTES or more is streamed, not kept', async () => {
+  it('a file of SMALL_BODY_BYTES or more is streamed from the store, whole', async () => {
     const bytes = crypto.randomBytes(SMALL_BODY_BYTES + 1);
     const blob = await stored(bytes);
     const body = await openBody(blob.key, blob.size, undefined);

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 
 /**
  * A request's body as the Node stream it arrived as. The Node layer (node-handler.ts) builds the
@@ -17,4 +17,10 @@ export function attachNodeBody(request: Request, body: Readable): void {
 
 export function bodyOf(request: Request): RequestBody {
   return nodeBodies.get(request) ?? request.body;
+}
+
+/** The body as a Node stream, whichever form it came in; null when there is none. */
+export function readableBody(body: RequestBody): Readable | null {
+  if (!body || body instanceof Readable) return body;
+  return Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>);
 }
