@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -60,5 +62,75 @@ describe('FileChunks', () => {
     expect(chunkSize(15 * MiB, 10)).toBe(64 << 10);
     expect(chunkSize(16 * MiB, 100)).toBe(MiB);
     expect(chunkSize(16 * MiB, 1000)).toBe(64 << 10);
+  });
+
+  describe('sendTo (a response written without the stream machinery)', () => {
+    /** A server whose every request is answered by sendTo with bytes [start, end) of `source`. */
+    async function serve(source: string, start: number, end: number) {
+      const settled: { fd: number; done: Promise<void> }[] = [];
+      const server = http.createServer((_req, res) => {
+        const fd = openFd(source);
+        res.setHeader('content-length', end - start);
+        settled.push({ fd, done: new FileChunks(fd, start, end).sendTo(res) });
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as net.AddressInfo).port;
+      return { port, settled, close: () => new Promise((r) => server.close(r)) };
+    }
+
+    it('sends exactly the range to a fast client, twice, and closes the file each time', async () => {
+      const srv = await serve(file, 1000, 40 * MiB - 5);
+      try {
+        for (let i = 0; i < 2; i++) {
+          const got = Buffer.from(await (await fetch(`http://127.0.0.1:${srv.port}/`)).arrayBuffer());
+          expect(got.equals(bytes.subarray(1000, 40 * MiB - 5))).toBe(true);
+          await srv.settled[i].done;
+          expect(isOpen(srv.settled[i].fd)).toBe(false);
+        }
+      } finally {
+        await srv.close();
+      }
+    });
+
+    it('a client that stops reading and goes away: the file is closed, and little was read ahead', async () => {
+      const srv = await serve(file, 0, bytes.length);
+      const reads: number[] = [];
+      const realRead = fs.read;
+      // Counts what the server reads from the file while the client takes nothing.
+      (fs as { read: unknown }).read = (...args: unknown[]) => {
+        reads.push(args[3] as number);
+        return (realRead as (...a: unknown[]) => void)(...args);
+      };
+      try {
+        const socket = net.connect(srv.port, '127.0.0.1');
+        socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+        socket.pause();
+        await new Promise((r) => setTimeout(r, 300));
+        const readWhilePaused = reads.reduce((a, b) => a + b, 0);
+        // The kernel's buffers on both ends take a few MiB; beyond that nothing is read.
+        expect(readWhilePaused).toBeLessThan(16 * MiB);
+        expect(Math.max(...reads)).toBe(64 << 10);
+        socket.destroy();
+        await srv.settled[0].done;
+        expect(isOpen(srv.settled[0].fd)).toBe(false);
+      } finally {
+        (fs as { read: unknown }).read = realRead;
+        await srv.close();
+      }
+    });
+
+    it('a file shorter than promised: the connection is closed before the length is reached', async () => {
+      const short = path.join(dir, 'short');
+      fs.writeFileSync(short, bytes.subarray(0, 3 * MiB));
+      const srv = await serve(short, 0, 4 * MiB);
+      try {
+        const answer = await fetch(`http://127.0.0.1:${srv.port}/`);
+        await expect(answer.arrayBuffer()).rejects.toThrow();
+        await srv.settled[0].done;
+        expect(isOpen(srv.settled[0].fd)).toBe(false);
+      } finally {
+        await srv.close();
+      }
+    });
   });
 });

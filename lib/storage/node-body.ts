@@ -4,12 +4,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { LRUCache } from 'lru-cache';
 import type { ByteRange } from './blob-store';
+import { FileChunks } from './file-chunks';
 import { getBlobStore } from './index';
 
 /**
  * A download's bytes for the Node fast paths (lib/download-handler.ts, lib/s3/fast-get.ts), found
  * before anything is answered (null: the blob is missing). Small answers are read in one go and sent
- * with the headers in one write; larger ones are a Node stream piped with backpressure, one chunk at a
+ * with the headers in one write; a local file is written straight to the socket (FileChunks.sendTo), others are a Node stream piped with backpressure, one chunk at a
  * time (lib/storage/local-blob-store.ts), whatever the client's speed.
  */
 export const SMALL_BODY_BYTES = 128 << 10;
@@ -51,6 +52,7 @@ export async function sendBody(res: ServerResponse, body: Body): Promise<void> {
     res.end(body);
     return;
   }
+  if (body instanceof FileChunks) return body.sendTo(res); // a local file: written straight to the socket
   try {
     await pipeline(body, res);
   } catch {
