@@ -3,7 +3,7 @@ import { and, asc, desc, eq, getTableColumns, gt, isNull, or, sql, type Placehol
 import { PgTransaction, unionAll, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { cache } from 'react';
 import type { Db, Tx } from '@/db/client';
-import { datasetAccess, datasetGrants, datasets, teamMembers, teams, users } from '@/db/schema';
+import { datasetAccess, datasetGrants, datasetStats, datasets, teamMembers, teams, users } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 
 /** THE place that decides what a user may do to a dataset. Every lib/ function asks it. */
@@ -168,19 +168,22 @@ function inventoryWhere(userId: string, query: Pick<InventoryQuery, 'filter' | '
 const atCursor = (c: InventoryCursor) => sql`('epoch'::timestamptz + ${c.updatedAtUs}::bigint * interval '1 microsecond', ${c.id}::uuid)`;
 
 /**
- * One page of the datasets a user reaches, newest update first: a range scan of the access index
- * (filters and search applied to its tuples) joined to the page's datasets and owners. Call
- * refreshAccessIndex first in the same request. Returns up to `limit + 1` rows in display order, so
- * callers can tell whether there is more in the direction they went.
+ * One page of the datasets a user reaches, newest update first, in one statement: a range scan of the
+ * access index (filters and search applied to its tuples) joined to the page's datasets, owners and
+ * file totals, with each row's team source and the bounded total of matching rows (an InitPlan run
+ * once). Call refreshAccessIndex first in the same request. Returns up to `limit + 1` rows in display
+ * order, so callers can tell whether there is more in the direction they went.
  */
 export async function inventoryPage(db: Conn, userId: string, query: InventoryQuery) {
   const keys = sql`(${datasetAccess.updatedAt}, ${datasetAccess.datasetId})`;
   const backwards = !query.after && !!query.before;
+  const matching = db.select({ one: sql`1` }).from(datasetAccess).where(inventoryWhere(userId, query)).limit(INVENTORY_COUNT_BOUND + 1).as('matching');
   const rows = await db
     .select({
       id: datasetAccess.datasetId,
       role: indexRole,
       direct: datasetAccess.direct,
+      viaTeam: teamSourceOf(userId),
       updatedAt: datasetAccess.updatedAt,
       updatedAtUs: sql<string>`(extract(epoch from ${datasetAccess.updatedAt}) * 1000000)::bigint::text`,
       name: datasets.name,
@@ -188,10 +191,15 @@ export async function inventoryPage(db: Conn, userId: string, query: InventoryQu
       ownerId: datasets.ownerId,
       ownerName: users.name,
       ownerEmail: users.email,
+      fileCount: sql<number>`coalesce(${datasetStats.fileCount}, 0)`.mapWith(Number),
+      fileBytes: sql<number>`coalesce(${datasetStats.fileBytes}, 0)`.mapWith(Number),
+      historyBytes: sql<number>`coalesce(${datasetStats.historyBytes}, 0)`.mapWith(Number),
+      matching: sql<number>`(${db.select({ n: sql`count(*)::int` }).from(matching)})`.mapWith(Number),
     })
     .from(datasetAccess)
     .innerJoin(datasets, eq(datasets.id, datasetAccess.datasetId))
     .innerJoin(users, eq(users.id, datasets.ownerId))
+    .leftJoin(datasetStats, eq(datasetStats.datasetId, datasetAccess.datasetId))
     .where(
       and(
         inventoryWhere(userId, query),
@@ -202,6 +210,26 @@ export async function inventoryPage(db: Conn, userId: string, query: InventoryQu
     .orderBy(...(backwards ? [asc(datasetAccess.updatedAt), asc(datasetAccess.datasetId)] : [desc(datasetAccess.updatedAt), desc(datasetAccess.datasetId)]))
     .limit(query.limit + 1);
   return backwards ? rows.reverse() : rows;
+}
+
+/**
+ * For an index row whose role comes from a team rather than ownership or a direct grant: the team's
+ * name (the first by name among those granting that role), else null. A direct grant of the same
+ * role wins, as it does in the dataset header (lib/sharing.ts teamRoleSources).
+ */
+function teamSourceOf(userId: string) {
+  const rankOf = (alias: string) => sql.raw(`(case ${alias}.role when 'viewer' then 1 when 'editor' then 2 else 3 end)`);
+  return sql<string | null>`case when ${datasetAccess.viaTeam} and not ${datasetAccess.owned} then (
+    select t.name from ${teamMembers} tm
+      join ${datasetGrants} g on g.team_id = tm.team_id
+      join ${teams} t on t.id = tm.team_id
+    where tm.user_id = ${userId} and g.dataset_id = ${datasetAccess.datasetId}
+      and (g.expires_at is null or g.expires_at > now()) and ${rankOf('g')} = ${datasetAccess.rank}
+      and not exists (
+        select 1 from ${datasetGrants} d
+        where d.user_id = ${userId} and d.dataset_id = ${datasetAccess.datasetId}
+          and (d.expires_at is null or d.expires_at > now()) and ${rankOf('d')} = ${datasetAccess.rank})
+    order by t.name limit 1) end`;
 }
 
 /** How many datasets match, exact up to INVENTORY_COUNT_BOUND (then `bounded`). */

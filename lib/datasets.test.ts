@@ -56,6 +56,9 @@ describe('datasets', () => {
     expect(back.items.map((i) => i.id)).toEqual(p1.items.map((i) => i.id));
     expect(back.previous).toBeNull();
     expect(back.next).toBe(p1.next);
+    // A stale link past the end: no rows to carry the total, which is still counted.
+    for (const item of p2.items) await deleteDataset(owner.id, item.id, item.name);
+    expect(await listDatasetsForUser(owner.id, { filter: 'all', q: '', after: p1.next! })).toMatchObject({ items: [], total: 50, bounded: false });
   });
 
   it('every dataset function refuses a stranger (NOT_FOUND) and a too-low role (FORBIDDEN)', async () => {

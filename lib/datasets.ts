@@ -2,10 +2,10 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { datasets, users } from '@/db/schema';
-import { authorizeDataset, cursorOf, getDatasetAccess, inventoryCount, inventoryPage, parseCursor, refreshAccessIndex, type DatasetRole } from '@/lib/access';
+import { authorizeDataset, cursorOf, getDatasetAccess, INVENTORY_COUNT_BOUND, inventoryCount, inventoryPage, parseCursor, refreshAccessIndex, type DatasetRole } from '@/lib/access';
 import { listActivityActors, listActivityFor, listActivityPage, logActivity, type ActivityPageOptions } from '@/lib/activity';
 import { AppError, isUniqueViolation } from '@/lib/errors';
-import { getDatasetStats, statsForDatasets, type DatasetStats } from '@/lib/files';
+import { getDatasetStats, type DatasetStats } from '@/lib/files';
 import { enqueueDatasetBlobs, kickBlobDeletions } from '@/lib/storage/deletions';
 import { hasUnsafeChars } from '@/lib/validation/common';
 import type { InventoryFilter } from '@/lib/validation/datasets';
@@ -18,6 +18,8 @@ export type InventoryRow = {
   description: string;
   role: DatasetRole;
   viaTeamOnly: boolean;
+  /** The team the role comes from, when a team's grant gives it (not ownership or a direct grant). */
+  viaTeam: string | null;
   owner: { name: string; email: string };
   updatedAt: Date;
 } & DatasetStats;
@@ -39,22 +41,28 @@ export async function listDatasetsForUser(userId: string, opts: InventoryOptions
   const after = parseCursor(opts.after);
   const before = after ? undefined : parseCursor(opts.before);
   await refreshAccessIndex(db, userId);
-  const [{ total, bounded }, rows] = await Promise.all([
-    inventoryCount(db, userId, opts),
-    inventoryPage(db, userId, { filter: opts.filter, q: opts.q, after, before, limit: PAGE_SIZE }),
-  ]);
+  const rows = await inventoryPage(db, userId, { filter: opts.filter, q: opts.q, after, before, limit: PAGE_SIZE });
   const more = rows.length > PAGE_SIZE;
   const page = before ? (more ? rows.slice(1) : rows) : rows.slice(0, PAGE_SIZE);
-  const stats = await statsForDatasets(db, page.map((r) => r.id));
+  // Each row carries the bounded total; a page past the end (a stale link) has none to carry it.
+  const { total, bounded } =
+    rows.length > 0
+      ? { total: Math.min(rows[0].matching, INVENTORY_COUNT_BOUND), bounded: rows[0].matching > INVENTORY_COUNT_BOUND }
+      : after || before
+        ? await inventoryCount(db, userId, opts)
+        : { total: 0, bounded: false };
   const items: InventoryRow[] = page.map((r) => ({
     id: r.id,
     name: r.name,
     description: r.description,
     role: r.role,
     viaTeamOnly: r.role !== 'owner' && !r.direct,
+    viaTeam: r.viaTeam,
     owner: { name: r.ownerName, email: r.ownerEmail },
     updatedAt: r.updatedAt,
-    ...(stats.get(r.id) ?? { fileCount: 0, totalSize: 0, historySize: 0 }),
+    fileCount: r.fileCount,
+    totalSize: r.fileBytes + r.historyBytes,
+    historySize: r.historyBytes,
   }));
   const first = page[0];
   const last = page.at(-1);

@@ -1,7 +1,7 @@
 import 'server-only';
 import { alias } from 'drizzle-orm/pg-core';
 import { and, asc, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
-import { getDb, type Db } from '@/db/client';
+import { getDb, type Db, type Tx } from '@/db/client';
 import { datasetGrants, datasets, shareRequests, teamMembers, teams, users } from '@/db/schema';
 import { authorizeDataset, grantableRoles, type GrantRole } from '@/lib/access';
 import { logActivity } from '@/lib/activity';
@@ -143,11 +143,12 @@ const RANK: Record<string, number> = { viewer: 1, editor: 2, manager: 3, owner: 
  * Where a user's role on each dataset comes from: the team whose grant gives it, when no direct grant
  * gives as much (then the page says "Your role: Editor (via team vision)" and the inventory "Shared
  * via vision"). Datasets the user owns, or holds directly at their effective role, are absent.
+ * The inventory reads the same from its one statement (lib/access.ts inventoryPage); tests hold the two equal.
  */
-export async function teamRoleSources(userId: string, datasetIds: string[]): Promise<Map<string, string>> {
+export async function teamRoleSources(userId: string, datasetIds: string[], conn?: Db | Tx): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (datasetIds.length === 0) return out;
-  const db = await getDb();
+  const db = conn ?? (await getDb());
   const active = or(isNull(datasetGrants.expiresAt), gt(datasetGrants.expiresAt, sql`now()`));
   const direct = await db
     .select({ datasetId: datasetGrants.datasetId, role: datasetGrants.role })

@@ -2,8 +2,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getDb, type Tx } from '@/db/client';
 import { datasetAccess, datasetGrants, datasets, teamMembers, teams, users } from '@/db/schema';
-import { accessibleDatasets, indexedAccess, refreshAccessIndex } from '@/lib/access';
+import { accessibleDatasets, indexedAccess, inventoryPage, refreshAccessIndex } from '@/lib/access';
 import { listDatasetsForUser } from '@/lib/datasets';
+import { teamRoleSources } from '@/lib/sharing';
 import { grantAccess, makeDataset, makeUser } from '@/lib/testing/factories';
 
 // The access index (dataset_access) is derived data lib/access.ts owns; the live rules
@@ -141,6 +142,17 @@ async function runHistory(seed: number, steps: number) {
       // One transaction: both sides see the same now(), so a short expiry cannot fall between them.
       const [want, got] = await db.transaction(async (tx) => [await live(tx, id), await indexed(tx, id)]);
       expect(got, `seed ${seed}, user ${id.slice(0, 4)} after: ${log.join(' → ')}`).toEqual(want);
+      // The inventory's one statement: its rows, their "Shared via <team>" and its total agree with
+      // the rules and with teamRoleSources (the dataset header's answer).
+      const [page, sources] = await db.transaction(async (tx) => {
+        await refreshAccessIndex(tx, id);
+        const rows = await inventoryPage(tx, id, { filter: 'all', q: '', limit: 100 });
+        return [rows, await teamRoleSources(id, rows.filter((row) => row.role !== 'owner').map((row) => row.id), tx)] as const;
+      });
+      const where = `seed ${seed}, user ${id.slice(0, 4)} (inventory) after: ${log.join(' → ')}`;
+      expect(page.map((row) => `${row.id}:${row.role}:${row.direct}`).sort(), where).toEqual(want);
+      expect(Object.fromEntries(page.flatMap((row) => (row.viaTeam ? [[row.id, row.viaTeam]] : []))), where).toEqual(Object.fromEntries(sources));
+      for (const row of page) expect(row.matching, where).toBe(page.length);
     }
     expect(await differsFromView(db, userIds), `seed ${seed} (rows vs the live view) after: ${log.join(' → ')}`).toEqual([]);
   }
@@ -200,6 +212,31 @@ describe('access index', () => {
     expect((await listDatasetsForUser(reader.id, { filter: 'all', q: '' })).items.map((i) => i.id)).toEqual([mine.id]);
     // A malformed cursor is ignored (the first page).
     expect((await listDatasetsForUser(reader.id, { filter: 'all', q: '', after: 'nonsense' })).items.map((i) => i.id)).toEqual([mine.id]);
+  });
+
+  it('names the team a shared role comes from: the team granting the highest role, a direct grant of that role winning', async () => {
+    const db = await getDb();
+    const owner = await makeUser('Owner');
+    const member = await makeUser('Member');
+    const ds = await makeDataset(owner.id);
+    const tag = crypto.randomUUID().slice(0, 6);
+    const [alpha, beta] = await db.insert(teams).values([{ name: `alpha ${tag}` }, { name: `beta ${tag}` }]).returning({ id: teams.id });
+    await db.insert(teamMembers).values([alpha, beta].map((t) => ({ teamId: t.id, userId: member.id, role: 'member' as const })));
+    const badge = async () => {
+      const [item] = (await listDatasetsForUser(member.id, { filter: 'all', q: '' })).items;
+      return [item.role, item.viaTeam, item.viaTeamOnly];
+    };
+    await db.insert(datasetGrants).values({ datasetId: ds.id, teamId: alpha.id, role: 'viewer' });
+    expect(await badge()).toEqual(['viewer', `alpha ${tag}`, true]);
+    await db.insert(datasetGrants).values({ datasetId: ds.id, teamId: beta.id, role: 'editor' });
+    expect(await badge()).toEqual(['editor', `beta ${tag}`, true]); // the higher role, not the first name
+    await grantAccess(ds.id, member.id, 'viewer');
+    expect(await badge()).toEqual(['editor', `beta ${tag}`, false]); // a lower direct grant: still the team's role
+    await db.update(datasetGrants).set({ role: 'editor' }).where(and(eq(datasetGrants.datasetId, ds.id), eq(datasetGrants.userId, member.id)));
+    expect(await badge()).toEqual(['editor', null, false]); // the same role directly: no team to name
+    await db.update(datasetGrants).set({ role: 'editor' }).where(eq(datasetGrants.teamId, alpha.id));
+    await db.delete(datasetGrants).where(and(eq(datasetGrants.datasetId, ds.id), eq(datasetGrants.userId, member.id)));
+    expect(await badge()).toEqual(['editor', `alpha ${tag}`, true]); // two teams at the same role: the first by name
   });
 
   it('holds what dataset_access_rebuild() would write (the live view) after changes through lib/ paths', async () => {

@@ -1,11 +1,30 @@
-import type { InventoryRow } from '@/lib/datasets';
+'use client';
+
 import { RelativeTime } from '@/components/ui/relative-time';
+import type { DatasetRole } from '@/lib/access';
 import { formatBytes, formatCount } from '@/lib/format';
+
+/** What one inventory row shows: only that crosses to the browser. */
+export type DatasetTableRow = {
+  id: string;
+  name: string;
+  role: DatasetRole;
+  /** Shared datasets: "Shared", "Shared via team" or "Shared via <team>". */
+  badge: string | null;
+  ownerName: string;
+  ownerEmail: string;
+  fileCount: number;
+  totalSize: number;
+  /** ISO 8601 */
+  updatedAt: string;
+};
 
 const roleLabel = (r: string) => r.charAt(0).toUpperCase() + r.slice(1);
 
-/** `viaTeam`: for datasets whose role comes from a team, that team's name ("Shared via vision"). */
-export function DatasetTable({ items, viaTeam = {} }: { items: InventoryRow[]; viaTeam?: Record<string, string> }) {
+// A client component on purpose: the server sends each row as a small props object instead of a tree
+// of elements in the page's RSC payload, which made rendering 50 rows the inventory's main cost
+// (npm run bench:scale, P1). It has no state; the browser only hydrates it.
+export function DatasetTable({ rows }: { rows: DatasetTableRow[] }) {
   return (
     <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
       <table className="w-full text-left text-sm">
@@ -21,19 +40,15 @@ export function DatasetTable({ items, viaTeam = {} }: { items: InventoryRow[]; v
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
-          {items.map((d) => (
+          {rows.map((d) => (
             <tr key={d.id} className="hover:bg-slate-50">
               <td className="px-4 py-3">
                 <a href={`/datasets/${d.id}`} className="font-medium text-indigo-700 hover:underline">{d.name}</a>
-                {d.role !== 'owner' && (
-                  <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">
-                    {viaTeam[d.id] ? `Shared via ${viaTeam[d.id]}` : d.viaTeamOnly ? 'Shared via team' : 'Shared'}
-                  </span>
-                )}
-                <div className="text-xs text-slate-500 md:hidden">by {d.owner.name}</div>
+                {d.badge && <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">{d.badge}</span>}
+                <div className="text-xs text-slate-500 md:hidden">by {d.ownerName}</div>
               </td>
-              <td className="hidden px-4 py-3 md:table-cell" title={d.owner.email}>
-                {d.role === 'owner' ? 'You' : `${d.owner.name} (${d.owner.email})`}
+              <td className="hidden px-4 py-3 md:table-cell" title={d.ownerEmail}>
+                {d.role === 'owner' ? 'You' : `${d.ownerName} (${d.ownerEmail})`}
               </td>
               <td className="px-4 py-3">{roleLabel(d.role)}</td>
               <td className="hidden px-4 py-3 tabular-nums sm:table-cell">{formatCount(d.fileCount)}</td>

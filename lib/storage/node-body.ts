@@ -10,8 +10,9 @@ import { getBlobStore } from './index';
 /**
  * A download's bytes for the Node fast paths (lib/download-handler.ts, lib/s3/fast-get.ts), found
  * before anything is answered (null: the blob is missing). Small answers are read in one go and sent
- * with the headers in one write; a local file is written straight to the socket (FileChunks.sendTo), others are a Node stream piped with backpressure, one chunk at a
- * time (lib/storage/local-blob-store.ts), whatever the client's speed.
+ * with the headers in one write; a larger local file is written straight to the socket
+ * (FileChunks.sendTo), other stores' bodies are piped with backpressure; either way the reads follow
+ * the client's pace (lib/storage/file-chunks.ts).
  */
 export const SMALL_BODY_BYTES = 128 << 10;
 

@@ -1,11 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { DatasetTable } from '@/components/datasets/dataset-table';
+import { DatasetTable, type DatasetTableRow } from '@/components/datasets/dataset-table';
 import { buttonClass } from '@/components/ui/button';
 import { requireUser } from '@/lib/auth/session';
-import { listDatasetsForUser } from '@/lib/datasets';
+import { listDatasetsForUser, type InventoryRow } from '@/lib/datasets';
 import { formatCount } from '@/lib/format';
-import { teamRoleSources } from '@/lib/sharing';
 import { inventoryQuerySchema, searchProblem, type InventoryFilter } from '@/lib/validation/datasets';
 
 export const metadata: Metadata = { title: 'Datasets' };
@@ -24,6 +23,20 @@ function href(filter: InventoryFilter, q: string, at?: { after?: string; before?
   if (at?.before) p.set('before', at.before);
   const s = p.toString();
   return s ? `/datasets?${s}` : '/datasets';
+}
+
+function tableRow(d: InventoryRow): DatasetTableRow {
+  return {
+    id: d.id,
+    name: d.name,
+    role: d.role,
+    badge: d.role === 'owner' ? null : d.viaTeam ? `Shared via ${d.viaTeam}` : d.viaTeamOnly ? 'Shared via team' : 'Shared',
+    ownerName: d.owner.name,
+    ownerEmail: d.owner.email,
+    fileCount: d.fileCount,
+    totalSize: d.totalSize,
+    updatedAt: d.updatedAt.toISOString(),
+  };
 }
 
 export default async function DatasetsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -83,7 +96,7 @@ export default async function DatasetsPage({ searchParams }: { searchParams: Pro
           )}
         </div>
       ) : (
-        <DatasetTable items={items} viaTeam={Object.fromEntries(await teamRoleSources(user.id, items.filter((d) => d.role !== 'owner').map((d) => d.id)))} />
+        <DatasetTable rows={items.map(tableRow)} />
       )}
 
       {(next || previous) && (
