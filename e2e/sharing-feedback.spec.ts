@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { createDataset } from './fixtures/datasets';
+import { withSql } from './fixtures/db';
 import { signUp, uniqueEmail } from './fixtures/users';
 
 const toasts = (page: Page) => page.getByRole('region', { name: 'Notifications' });
@@ -160,4 +161,44 @@ test('request access: the same 404 page for a hidden and a missing dataset; the 
   await expect(other.getByRole('heading', { level: 1, name })).toBeVisible();
   await expect(other.getByText(/Your role:\s*editor/i)).toBeVisible();
   await ctx.close();
+});
+
+test('the Overview lists the first people and invitations and links to the People tab for all; the dialog suggests people fetched when it opens', async ({ page }) => {
+  test.setTimeout(90_000);
+  await signUp(page, 'Petra Preview');
+  const name = `Preview ${Date.now()}`;
+  const url = await createDataset(page, name);
+  const id = url.split('/').pop()!;
+  const tag = id.slice(0, 8);
+  // Eleven people with access (straight into the database: signing up eleven browsers takes minutes).
+  await withSql(async (sql) => {
+    for (let i = 1; i <= 11; i++) {
+      const [u] = await sql`insert into users (email, name, password_hash, email_verified_at) values (${`p${i}-${tag}@example.test`}, ${`Person ${i}`}, 'not-a-hash', now()) returning id`;
+      await sql`insert into dataset_grants (dataset_id, user_id, role) values (${id}, ${u.id}, 'viewer')`;
+    }
+  });
+  await page.reload();
+  // People suggestions are asked for when the dialog opens.
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: `Share ${name}` });
+  await dialog.getByRole('textbox', { name: 'Recipients' }).pressSequentially(`p7-${tag}`);
+  await expect(dialog.getByRole('listbox', { name: 'Suggestions' }).getByRole('option', { name: new RegExp(`p7-${tag}@example.test`) })).toBeVisible();
+  await dialog.getByRole('textbox', { name: 'Recipients' }).fill(Array.from({ length: 7 }, (_, i) => `inv${i + 1}-${tag}@example.test`).join(', '));
+  await dialog.getByRole('button', { name: 'Send invitations' }).click();
+  await expect(dialog.getByRole('list', { name: 'Share results' }).getByRole('listitem')).toHaveCount(7);
+  await page.keyboard.press('Escape');
+
+  await page.reload();
+  const people = page.getByRole('region', { name: 'People with access' });
+  await expect(people.getByRole('combobox', { name: /^Role for / })).toHaveCount(10);
+  await expect(people.getByRole('button', { name: /^Revoke invitation for / })).toHaveCount(5);
+  // Ownership can still go to any of them, also those the preview leaves out.
+  await people.getByRole('button', { name: 'Transfer ownership' }).click();
+  await expect(page.getByRole('dialog', { name: 'Transfer ownership' }).getByRole('combobox', { name: 'New owner' }).getByRole('option')).toHaveCount(11);
+  await page.keyboard.press('Escape');
+  await people.getByRole('link', { name: 'See all 12 people and 7 invitations' }).click();
+  await expect(page).toHaveURL(`${url}/people`);
+  await expect(people.getByRole('combobox', { name: /^Role for / })).toHaveCount(11);
+  await expect(people.getByRole('button', { name: /^Revoke invitation for / })).toHaveCount(7);
+  await expect(people.getByRole('link', { name: /^See all/ })).toHaveCount(0);
 });

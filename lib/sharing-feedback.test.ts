@@ -5,7 +5,7 @@ import { activityEvents, datasetGrants, invitations, teamMembers } from '@/db/sc
 import { getDatasetAccess } from '@/lib/access';
 import { changeGrantRole, removeGrant, restoreGrant } from '@/lib/grants';
 import { acceptInvitation, manageInvitation, unrevokeInvitation, viewInvitation } from '@/lib/invitations';
-import { listShareSuggestions, shareDataset, teamRoleSources } from '@/lib/sharing';
+import { listShareSuggestions, shareDataset, sharePeopleFor, teamRoleSources } from '@/lib/sharing';
 import { createTeam } from '@/lib/teams';
 import { grantAccess, makeDataset, makeUser } from '@/lib/testing/factories';
 import { classifyRecipient, looksLikeEmail } from '@/lib/validation/sharing';
@@ -194,6 +194,10 @@ describe('share dialog', () => {
     expect(emails).not.toContain(stranger.email);
     expect(emails).not.toContain(strangersFriend.email);
     expect(s.teams).toHaveLength(1);
+    // The dialog asks for the people when it opens: only for a dataset the asker may share.
+    expect((await sharePeopleFor(ada.id, ds.id)).map((p) => p.email)).toEqual(emails);
+    await expect(sharePeopleFor(shared.id, ds.id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(sharePeopleFor(stranger.id, ds.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('classifies chips as the server would', () => {

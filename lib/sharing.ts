@@ -109,12 +109,31 @@ const myMembership = alias(teamMembers, 'my_membership');
  * their own datasets with, and the members of their teams — nobody they could not already see.
  */
 export async function listShareSuggestions(userId: string, limit = 500): Promise<ShareSuggestions> {
+  return { teams: await listMyTeamNames(userId), people: await listSharePeople(userId, limit) };
+}
+
+/** The names of the user's teams (the share dialog reads a recipient without "@" as one of them). */
+export async function listMyTeamNames(userId: string): Promise<string[]> {
   const db = await getDb();
   const teamRows = await db
     .select({ name: teams.name })
     .from(teams)
     .innerJoin(teamMembers, and(eq(teamMembers.teamId, teams.id), eq(teamMembers.userId, userId)))
     .orderBy(asc(teams.name));
+  return [...new Set(teamRows.map((t) => t.name))];
+}
+
+/**
+ * The people part of the suggestions, for the share dialog of a dataset the user may share (asked
+ * when the dialog opens, so no page render pays for up to `limit` names).
+ */
+export async function sharePeopleFor(userId: string, datasetId: string, limit = 500): Promise<ShareSuggestions['people']> {
+  await authorizeDataset(await getDb(), userId, datasetId, 'access.manage');
+  return listSharePeople(userId, limit);
+}
+
+async function listSharePeople(userId: string, limit: number): Promise<ShareSuggestions['people']> {
+  const db = await getDb();
   const sharedWith = await db
     .selectDistinct({ email: users.email, name: users.name })
     .from(datasetGrants)
@@ -131,10 +150,7 @@ export async function listShareSuggestions(userId: string, limit = 500): Promise
     .limit(limit);
   const people = new Map<string, { email: string; name: string }>();
   for (const p of [...sharedWith, ...teammates]) people.set(p.email, p);
-  return {
-    teams: [...new Set(teamRows.map((t) => t.name))],
-    people: [...people.values()].sort((a, b) => a.email.localeCompare(b.email)).slice(0, limit),
-  };
+  return [...people.values()].sort((a, b) => a.email.localeCompare(b.email)).slice(0, limit);
 }
 
 const RANK: Record<string, number> = { viewer: 1, editor: 2, manager: 3, owner: 4 };

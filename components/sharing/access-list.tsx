@@ -27,6 +27,8 @@ const ROLES = [
   ['manager', 'Manager'],
 ] as const;
 
+export type TransferCandidate = Pick<PersonWithAccess, 'grantId' | 'name' | 'label'>;
+
 type Props = {
   datasetId: string;
   owner: { name: string; email: string };
@@ -35,12 +37,19 @@ type Props = {
   canManage: boolean;
   isOwner: boolean;
   canLeave: boolean;
+  /** Users ownership can go to (every user with a grant, also those a preview leaves out). */
+  transferCandidates: TransferCandidate[];
+  /**
+   * The Overview shows the first few people and invitations (the server sends only those) and links
+   * to the People tab for the rest: the totals and that link.
+   */
+  more?: { people: number; invitations: number; href: string };
 };
 
 const failureText = (r: { formError?: string; fieldErrors?: Record<string, string> }) => r.formError ?? Object.values(r.fieldErrors ?? {})[0] ?? 'That did not work.';
 
 /** People with access: owner first, then users and teams (with controls for managers), then pending invitations. */
-export function AccessList({ datasetId, owner, people, invitations, canManage, isOwner, canLeave }: Props) {
+export function AccessList({ datasetId, owner, people, invitations, canManage, isOwner, canLeave, transferCandidates: users, more }: Props) {
   const toast = useToast();
   const [links, setLinks] = useState<Record<string, string>>({});
   const [confirm, setConfirm] = useState<{ title: string; body?: string; verb: string; run: () => Promise<void> } | null>(null);
@@ -61,7 +70,6 @@ export function AccessList({ datasetId, owner, people, invitations, canManage, i
         resolve();
       }),
     );
-  const users = people.filter((p) => p.kind === 'user');
 
   const remove = (p: PersonWithAccess) =>
     setConfirm({
@@ -192,6 +200,12 @@ export function AccessList({ datasetId, owner, people, invitations, canManage, i
             ))}
           </ul>
         </div>
+      )}
+
+      {more && (
+        <a href={more.href} className="inline-block text-sm font-medium text-indigo-700 underline">
+          See all {more.people} people{more.invitations ? ` and ${more.invitations} invitation${more.invitations === 1 ? '' : 's'}` : ''}
+        </a>
       )}
 
       <div className="flex flex-wrap gap-2">

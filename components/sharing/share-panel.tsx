@@ -1,7 +1,7 @@
 'use client';
 
-import { useId, useRef, useState } from 'react';
-import { shareDatasetAction } from '@/app/(app)/datasets/[datasetId]/sharing-actions';
+import { useId, useMemo, useRef, useState } from 'react';
+import { shareDatasetAction, sharePeopleAction } from '@/app/(app)/datasets/[datasetId]/sharing-actions';
 import { Button } from '@/components/ui/button';
 import { useActionForm } from '@/components/ui/use-action-form';
 import { Dialog } from '@/components/ui/dialog';
@@ -41,12 +41,13 @@ export function SharePanel({
   datasetId,
   datasetName,
   roles,
-  suggestions,
+  teams,
 }: {
   datasetId: string;
   datasetName: string;
   roles: (keyof typeof ROLE_LABELS)[];
-  suggestions: ShareSuggestions;
+  /** The user's teams; the people to suggest are fetched when the dialog first opens. */
+  teams: string[];
 }) {
   const toast = useToast();
   const roleHelpId = useId();
@@ -57,6 +58,13 @@ export function SharePanel({
   const [results, setResults] = useState<RecipientResult[]>([]);
   const [chips, setChips] = useState<Chip[]>([]);
   const [text, setText] = useState('');
+  const [people, setPeople] = useState<ShareSuggestions['people'] | null>(null);
+  const loadPeople = () => {
+    if (people) return;
+    setPeople([]); // asked once; an answer that fails leaves the dialog without people suggestions
+    sharePeopleAction({ datasetId }).then((r) => r?.ok && setPeople(r.data), () => {});
+  };
+  const suggestions = useMemo(() => ({ teams, people: people ?? [] }), [teams, people]);
   const { form, errors, onSubmit, message, setMessage, pending } = useActionForm<ShareInput, RecipientResult[]>(
     shareSchema,
     shareDatasetAction,
@@ -90,7 +98,7 @@ export function SharePanel({
 
   return (
     <>
-      <Button onClick={() => { setResults([]); setMessage(undefined); setOpen(true); }}>Share</Button>
+      <Button onClick={() => { setResults([]); setMessage(undefined); setOpen(true); loadPeople(); }}>Share</Button>
       <Dialog open={open} onClose={() => setOpen(false)} title={`Share ${datasetName}`} wide>
         <form onSubmit={onSubmit} noValidate className="space-y-4">
           <FormMessage message={message} />

@@ -11,7 +11,7 @@ import { config } from '@/lib/config';
 import { datasetDetails } from '@/lib/dataset-page';
 import { AppError } from '@/lib/errors';
 import { formatBytes, formatCount } from '@/lib/format';
-import { listShareSuggestions, teamRoleSources } from '@/lib/sharing';
+import { listMyTeamNames, teamRoleSources } from '@/lib/sharing';
 
 type Props = { params: Promise<{ datasetId: string }>; children: React.ReactNode };
 
@@ -70,7 +70,7 @@ export default async function DatasetLayout({ params, children }: Props) {
               </p>
             </div>
             {canShare ? (
-              <SharePanel datasetId={d.id} datasetName={d.name} roles={grantableRoles(d.role)} suggestions={await listShareSuggestions(user.id)} />
+              <SharePanel datasetId={d.id} datasetName={d.name} roles={grantableRoles(d.role)} teams={await listMyTeamNames(user.id)} />
             ) : (
               <Link href={`${base}/people`} className={buttonClass('secondary')}>Who has access</Link>
             )}

@@ -51,7 +51,7 @@ export default async function DatasetOverview({ params, searchParams }: Props) {
         <FileBrowserSection userId={user.id} datasetId={d.id} datasetName={d.name} path={path} query={query} view={parseFolderPageParams(sp)} role={d.role} readOnly={d.readOnly} />
       </div>
       <aside aria-label="Access and use" className="min-w-0 space-y-6">
-        <PeopleSection userId={user.id} dataset={d} />
+        <PeopleSection userId={user.id} dataset={d} preview />
         <UseDataset bucket={d.id} endpoint={`${config.appUrl}/s3`} />
         {recent && (
           <section aria-labelledby="recent-activity-heading" className="rounded-xl border border-slate-200 bg-white p-5">

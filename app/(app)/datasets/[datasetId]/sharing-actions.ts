@@ -5,7 +5,7 @@ import { redirect } from 'next/navigation';
 import { userAction } from '@/lib/action';
 import { changeGrantRole, leaveDataset, removeGrant, restoreGrant, setGrantExpiry, transferOwnership } from '@/lib/grants';
 import { manageInvitation, unrevokeInvitation } from '@/lib/invitations';
-import { shareDataset } from '@/lib/sharing';
+import { shareDataset, sharePeopleFor } from '@/lib/sharing';
 import { decideAccessRequest, requestAccess } from '@/lib/sharing-requests';
 import { datasetRefSchema, endOfDayUtc, grantRoleField, grantExpirySchema, grantRefSchema, grantRoleSchema, shareSchema } from '@/lib/validation/sharing';
 import { z } from 'zod';
@@ -18,6 +18,9 @@ export const shareDatasetAction = userAction(shareSchema, async (user, { dataset
   refresh(datasetId);
   return results;
 });
+
+/** The share dialog's people suggestions, fetched when it opens. */
+export const sharePeopleAction = userAction(datasetRefSchema, async (user, { datasetId }) => sharePeopleFor(user.id, datasetId));
 
 export const changeRoleAction = userAction(grantRoleSchema, async (user, { datasetId, grantId, role }) => {
   await changeGrantRole(user.id, datasetId, grantId, role);
