@@ -257,15 +257,26 @@ const missingBytes = (datasetId: string, path: string, key: string) => {
 
 /** A file to download; NOT_FOUND for a missing file or a folder. */
 export async function openDownload(userId: string, datasetId: string, rawPath: string): Promise<Download> {
+  const file = await openFirstDownload(userId, datasetId, [rawPath]);
+  if (!file) throw new AppError('NOT_FOUND', 'File not found.');
+  return file;
+}
+
+/**
+ * The first of these paths that is a file, opened as openDownload would (null when none is), in one
+ * lookup: e.g. the dataset card's README.md, readme.md or Readme.md.
+ */
+export async function openFirstDownload(userId: string, datasetId: string, rawPaths: string[]): Promise<Download | null> {
   const db = await getDb();
   await authorizeDataset(db, userId, datasetId, 'dataset.view');
-  const path = normalizePath(rawPath);
-  const [row] = await db
+  const paths = rawPaths.map((p) => normalizePath(p));
+  const rows = await db
     .select({ name: entries.name, path: entries.path, kind: entries.kind, size: entries.size, contentType: entries.contentType, sha256: entries.sha256, updatedAt: entries.updatedAt, storageKey: entries.storageKey, blobMissingAt: missingBlobs.foundAt })
     .from(entries)
     .leftJoin(missingBlobs, eq(missingBlobs.key, entries.storageKey))
-    .where(and(inDataset(datasetId), eq(entries.path, path)));
-  if (!row || row.kind !== 'file' || !row.storageKey) throw new AppError('NOT_FOUND', 'File not found.');
+    .where(and(inDataset(datasetId), inArray(entries.path, paths), eq(entries.kind, 'file')));
+  const row = paths.map((p) => rows.find((r) => r.path === p)).find((r) => r?.storageKey);
+  if (!row?.storageKey) return null;
   const { storageKey, kind: _kind, blobMissingAt, ...meta } = row;
   void _kind;
   // Marked by `trove storage check --repair`: no need to ask the store again.

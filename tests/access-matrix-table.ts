@@ -307,6 +307,7 @@ export const ENDPOINTS: Record<string, Spec> = {
   },
   'action describeDatasetAction': { run: async (fx) => (await ds()).describeDatasetAction({ datasetId: fx.datasetId, description: 'new' }), expect: dataset('manager') },
   'action shareDatasetAction': { run: async (fx) => (await sharing()).shareDatasetAction({ datasetId: fx.datasetId, recipients: `n-${crypto.randomUUID()}@example.test`, role: 'viewer', message: '' }), expect: dataset('manager') },
+  'action sharePeopleAction': { run: async (fx) => (await sharing()).sharePeopleAction({ datasetId: fx.datasetId }), expect: dataset('manager') },
   'action changeRoleAction': { run: async (fx) => (await sharing()).changeRoleAction({ datasetId: fx.datasetId, grantId: fx.viewerGrantId, role: 'editor' }), expect: dataset('manager') },
   'action removeAccessAction': { run: async (fx) => (await sharing()).removeAccessAction({ datasetId: fx.datasetId, grantId: fx.viewerGrantId }), expect: dataset('manager') },
   'action setAccessUntilAction': { run: async (fx) => (await sharing()).setAccessUntilAction({ datasetId: fx.datasetId, grantId: fx.viewerGrantId, expiresAt: '2099-01-01' }), expect: dataset('manager') },

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { AsyncBuffer } from 'hyparquet';
 import { AppError } from '@/lib/errors';
-import { openDownload, type Download } from '@/lib/files';
+import { openDownload, openFirstDownload, type Download } from '@/lib/files';
 import { displayValue, MAX_PREVIEW_ROWS, previewDelimited, previewJsonLines, type TablePreview } from './tables';
 import { looksBinary, previewKind, trimPartialChar } from './kinds';
 
@@ -132,16 +132,8 @@ export async function previewFile(userId: string, datasetId: string, path: strin
 
 /** The dataset card: README.md at the dataset's root (its first 256 KB), or null when there is none. */
 export async function readDatasetReadme(userId: string, datasetId: string): Promise<{ text: string; truncated: boolean } | null> {
-  for (const name of ['README.md', 'readme.md', 'Readme.md']) {
-    let file: Download;
-    try {
-      file = await openDownload(userId, datasetId, name);
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'NOT_FOUND') continue;
-      throw err;
-    }
-    const { bytes, truncated } = await readHead(file, README_BYTES);
-    return looksBinary(bytes) ? null : { text: decodeHead(bytes), truncated };
-  }
-  return null;
+  const file = await openFirstDownload(userId, datasetId, ['README.md', 'readme.md', 'Readme.md']);
+  if (!file) return null;
+  const { bytes, truncated } = await readHead(file, README_BYTES);
+  return looksBinary(bytes) ? null : { text: decodeHead(bytes), truncated };
 }

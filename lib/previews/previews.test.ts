@@ -139,5 +139,15 @@ describe('file previews', () => {
     expect(await readDatasetReadme(owner.id, ds.id)).toEqual({ text: '# Pets\n\nCats and dogs.', truncated: false });
     const other = await makeDataset(owner.id);
     expect(await readDatasetReadme(owner.id, other.id)).toBeNull();
+    // Also readme.md or Readme.md (one lookup for all three), README.md first; never a folder or one deeper.
+    await uploadFile(owner.id, other.id, 'docs/README.md', Readable.from([Buffer.from('# deeper')]));
+    expect(await readDatasetReadme(owner.id, other.id)).toBeNull();
+    await uploadFile(owner.id, other.id, 'Readme.md', Readable.from([Buffer.from('# Title case')]));
+    expect(await readDatasetReadme(owner.id, other.id)).toMatchObject({ text: '# Title case' });
+    await uploadFile(owner.id, other.id, 'readme.md', Readable.from([Buffer.from('# lower')]));
+    expect(await readDatasetReadme(owner.id, other.id)).toMatchObject({ text: '# lower' });
+    await uploadFile(owner.id, other.id, 'README.md', Readable.from([Buffer.from('# UPPER')]));
+    expect(await readDatasetReadme(owner.id, other.id)).toMatchObject({ text: '# UPPER' });
+    await expect(readDatasetReadme((await makeUser('Stranger')).id, other.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
