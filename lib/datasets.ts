@@ -1,11 +1,12 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { datasets, users } from '@/db/schema';
+import { datasets } from '@/db/schema';
 import { authorizeDataset, cursorOf, getDatasetAccess, INVENTORY_COUNT_BOUND, inventoryCount, inventoryPage, parseCursor, refreshAccessIndex, type DatasetRole } from '@/lib/access';
 import { listActivityActors, listActivityFor, listActivityPage, logActivity, type ActivityPageOptions } from '@/lib/activity';
 import { AppError, isUniqueViolation } from '@/lib/errors';
 import { getDatasetStats, type DatasetStats } from '@/lib/files';
+import { userCard } from '@/lib/user-card';
 import { enqueueDatasetBlobs, kickBlobDeletions } from '@/lib/storage/deletions';
 import { hasUnsafeChars } from '@/lib/validation/common';
 import type { InventoryFilter } from '@/lib/validation/datasets';
@@ -95,7 +96,7 @@ export async function createDataset(userId: string, input: { name: string; descr
 export async function getDatasetDetails(userId: string, datasetId: string) {
   const db = await getDb();
   const access = await getDatasetAccess(db, userId, datasetId);
-  const [owner] = await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.id, access.dataset.ownerId));
+  const owner = await userCard(access.dataset.ownerId);
   const stats = await getDatasetStats(db, datasetId);
   const { id, name, description, readOnly, createdAt, updatedAt } = access.dataset;
   return { id, name, description, readOnly, createdAt, updatedAt, owner, role: access.role, directGrant: access.directGrant, ...stats };

@@ -5,6 +5,7 @@ import { activityEvents, datasetGrants, datasets, teams, users } from '@/db/sche
 import { authorizeDataset, can, grantableRoles, mayLeaveDataset, type DatasetRole, type GrantRole } from '@/lib/access';
 import { logActivity } from '@/lib/activity';
 import { AppError, isUniqueViolation } from '@/lib/errors';
+import { userCard } from '@/lib/user-card';
 import { listTargetInvitations, revokeInvitationsBeyondAuthority, type ManagedInvitation } from '@/lib/invitations';
 
 export type PersonWithAccess = {
@@ -28,23 +29,20 @@ export type PeopleView = {
 export async function listPeopleWithAccess(userId: string, datasetId: string): Promise<PeopleView> {
   const db = await getDb();
   const { dataset, role } = await authorizeDataset(db, userId, datasetId, 'people.view');
-  const [owner] = await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(eq(users.id, dataset.ownerId));
-  const userRows = await db
-    .select({ grantId: datasetGrants.id, userId: users.id, name: users.name, email: users.email, role: datasetGrants.role, expiresAt: datasetGrants.expiresAt })
+  const owner = await userCard(dataset.ownerId);
+  // Users by email, then teams by name, in one statement.
+  const rows = await db
+    .select({ grantId: datasetGrants.id, userId: users.id, name: users.name, email: users.email, team: teams.name, role: datasetGrants.role, expiresAt: datasetGrants.expiresAt })
     .from(datasetGrants)
-    .innerJoin(users, eq(users.id, datasetGrants.userId))
+    .leftJoin(users, eq(users.id, datasetGrants.userId))
+    .leftJoin(teams, eq(teams.id, datasetGrants.teamId))
     .where(eq(datasetGrants.datasetId, datasetId))
-    .orderBy(users.email);
-  const teamRows = await db
-    .select({ grantId: datasetGrants.id, name: teams.name, role: datasetGrants.role, expiresAt: datasetGrants.expiresAt })
-    .from(datasetGrants)
-    .innerJoin(teams, eq(teams.id, datasetGrants.teamId))
-    .where(eq(datasetGrants.datasetId, datasetId))
-    .orderBy(teams.name);
-  const people: PersonWithAccess[] = [
-    ...userRows.map((r) => ({ grantId: r.grantId, kind: 'user' as const, label: r.email, name: r.name, role: r.role, expiresAt: r.expiresAt, isMe: r.userId === userId })),
-    ...teamRows.map((r) => ({ grantId: r.grantId, kind: 'team' as const, label: r.name, name: r.name, role: r.role, expiresAt: r.expiresAt, isMe: false })),
-  ];
+    .orderBy(sql`${datasetGrants.teamId} is not null`, users.email, teams.name);
+  const people: PersonWithAccess[] = rows.flatMap((r): PersonWithAccess[] => {
+    if (r.userId && r.email !== null && r.name !== null) return [{ grantId: r.grantId, kind: 'user', label: r.email, name: r.name, role: r.role, expiresAt: r.expiresAt, isMe: r.userId === userId }];
+    if (r.team !== null) return [{ grantId: r.grantId, kind: 'team', label: r.team, name: r.team, role: r.role, expiresAt: r.expiresAt, isMe: false }];
+    return [];
+  });
   const invitations = can(role, 'access.manage') ? await listTargetInvitations(db, { kind: 'dataset', id: datasetId }) : null;
   return { owner, people, invitations, myRole: role };
 }
