@@ -1,6 +1,6 @@
 import 'server-only';
-import { and, asc, desc, eq, getTableColumns, gt, isNull, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
-import { PgTransaction, unionAll, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { and, asc, desc, eq, getTableColumns, gt, isNull, notExists, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { alias, PgTransaction, unionAll, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { cache } from 'react';
 import type { Db, Tx } from '@/db/client';
 import { datasetAccess, datasetGrants, datasetStats, datasets, teamMembers, teams, users } from '@/db/schema';
@@ -49,8 +49,12 @@ export function grantableRoles(role: DatasetRole | null | undefined): GrantRole[
 
 type Conn = Db | Tx;
 
-const grantRank = sql<number>`case ${datasetGrants.role} when 'viewer' then 1 when 'editor' then 2 else 3 end`;
-const activeGrant = or(isNull(datasetGrants.expiresAt), gt(datasetGrants.expiresAt, sql`now()`));
+// A grant's rank (1–3) and whether it is in force, for dataset_grants or an alias of it.
+type GrantColumns = { role: AnyPgColumn; expiresAt: AnyPgColumn };
+const grantRankOf = (g: GrantColumns) => sql<number>`case ${g.role} when 'viewer' then 1 when 'editor' then 2 else 3 end`;
+const inForce = (g: GrantColumns) => or(isNull(g.expiresAt), gt(g.expiresAt, sql`now()`));
+const grantRank = grantRankOf(datasetGrants);
+const activeGrant = inForce(datasetGrants);
 
 /**
  * Datasets the user can access with their effective role — max(owner, direct grant, team grants),
@@ -183,7 +187,7 @@ export async function inventoryPage(db: Conn, userId: string, query: InventoryQu
       id: datasetAccess.datasetId,
       role: indexRole,
       direct: datasetAccess.direct,
-      viaTeam: teamSourceOf(userId),
+      viaTeam: teamSourceOf(db, userId),
       updatedAt: datasetAccess.updatedAt,
       updatedAtUs: sql<string>`(extract(epoch from ${datasetAccess.updatedAt}) * 1000000)::bigint::text`,
       name: datasets.name,
@@ -217,19 +221,20 @@ export async function inventoryPage(db: Conn, userId: string, query: InventoryQu
  * name (the first by name among those granting that role), else null. A direct grant of the same
  * role wins, as it does in the dataset header (lib/sharing.ts teamRoleSources).
  */
-function teamSourceOf(userId: string) {
-  const rankOf = (alias: string) => sql.raw(`(case ${alias}.role when 'viewer' then 1 when 'editor' then 2 else 3 end)`);
-  return sql<string | null>`case when ${datasetAccess.viaTeam} and not ${datasetAccess.owned} then (
-    select t.name from ${teamMembers} tm
-      join ${datasetGrants} g on g.team_id = tm.team_id
-      join ${teams} t on t.id = tm.team_id
-    where tm.user_id = ${userId} and g.dataset_id = ${datasetAccess.datasetId}
-      and (g.expires_at is null or g.expires_at > now()) and ${rankOf('g')} = ${datasetAccess.rank}
-      and not exists (
-        select 1 from ${datasetGrants} d
-        where d.user_id = ${userId} and d.dataset_id = ${datasetAccess.datasetId}
-          and (d.expires_at is null or d.expires_at > now()) and ${rankOf('d')} = ${datasetAccess.rank})
-    order by t.name limit 1) end`;
+function teamSourceOf(db: Conn, userId: string) {
+  const g = alias(datasetGrants, 'g');
+  const d = alias(datasetGrants, 'd');
+  const sameRole = (grant: GrantColumns & { datasetId: AnyPgColumn }) => and(eq(grant.datasetId, datasetAccess.datasetId), inForce(grant), eq(grantRankOf(grant), datasetAccess.rank));
+  const directOfSameRole = db.select({ one: sql`1` }).from(d).where(and(eq(d.userId, userId), sameRole(d)));
+  const team = db
+    .select({ name: teams.name })
+    .from(teamMembers)
+    .innerJoin(g, eq(g.teamId, teamMembers.teamId))
+    .innerJoin(teams, eq(teams.id, teamMembers.teamId))
+    .where(and(eq(teamMembers.userId, userId), sameRole(g), notExists(directOfSameRole)))
+    .orderBy(teams.name)
+    .limit(1);
+  return sql<string | null>`case when ${datasetAccess.viaTeam} and not ${datasetAccess.owned} then (${team}) end`;
 }
 
 /** How many datasets match, exact up to INVENTORY_COUNT_BOUND (then `bounded`). */
