@@ -4,7 +4,6 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { LRUCache } from 'lru-cache';
 import type { ByteRange } from './blob-store';
-import { FileChunks } from './file-chunks';
 import { getBlobStore } from './index';
 
 /**
@@ -16,7 +15,10 @@ import { getBlobStore } from './index';
  */
 export const SMALL_BODY_BYTES = 128 << 10;
 
-export type Body = Buffer | Readable;
+/** A Readable that can also write itself to the response, faster than a pipe (a local file: FileChunks.sendTo). */
+type SelfSending = Readable & { sendTo(res: ServerResponse): Promise<void> };
+export type Body = Buffer | Readable | SelfSending;
+const sendsItself = (body: Readable): body is SelfSending => typeof (body as Partial<SelfSending>).sendTo === 'function';
 
 /**
  * Small files, kept whole in memory once read: a blob's bytes never change under its key (an upload
@@ -53,7 +55,7 @@ export async function sendBody(res: ServerResponse, body: Body): Promise<void> {
     res.end(body);
     return;
   }
-  if (body instanceof FileChunks) return body.sendTo(res); // a local file: written straight to the socket
+  if (sendsItself(body)) return body.sendTo(res);
   try {
     await pipeline(body, res);
   } catch {
