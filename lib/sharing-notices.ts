@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, eq, gt, isNotNull, lt, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { getDb, type Tx } from '@/db/client';
 import { datasetGrants, datasets, invitations, notificationOptOuts, sharingNotices, teamMembers, teams, users } from '@/db/schema';
 import { enqueueEmail, isEmailConfigured, kickEmailWorker } from '@/lib/email';
@@ -28,6 +28,10 @@ export async function setNotificationSetting(userId: string, kind: OptionalNotic
   if (on) await db.delete(notificationOptOuts).where(and(eq(notificationOptOuts.userId, userId), eq(notificationOptOuts.kind, kind)));
   else await db.insert(notificationOptOuts).values({ userId, kind }).onConflictDoNothing();
 }
+
+/** Whether a notice is still to send: the sweep's selects skip those claimed, so a sweep touches only new ones. */
+const unclaimed = (kind: string, subjectId: AnyPgColumn, dueAt: AnyPgColumn) =>
+  sql`not exists (select 1 from ${sharingNotices} where ${sharingNotices.kind} = ${kind} and ${sharingNotices.subjectId} = ${subjectId} and ${sharingNotices.dueAt} = ${dueAt})`;
 
 /** Claims a notice; false when it was sent already (so every notice goes once, across instances). */
 async function claim(tx: Tx, kind: string, subjectId: string, dueAt: Date): Promise<boolean> {
@@ -85,7 +89,7 @@ export async function sweepSharingNotices(now = new Date()): Promise<number> {
     .leftJoin(datasets, eq(datasets.id, invitations.datasetId))
     .leftJoin(teams, eq(teams.id, invitations.teamId))
     .leftJoin(inviter, eq(inviter.id, invitations.invitedBy))
-    .where(and(eq(invitations.status, 'pending'), gt(invitations.expiresAt, now), lt(invitations.expiresAt, new Date(t + INVITATION_REMINDER_MS))));
+    .where(and(eq(invitations.status, 'pending'), gt(invitations.expiresAt, now), lt(invitations.expiresAt, new Date(t + INVITATION_REMINDER_MS)), unclaimed('invitation-expiring', invitations.id, invitations.expiresAt)));
   for (const inv of expiring) {
     await db.transaction(async (tx) => {
       if (!(await claim(tx, 'invitation-expiring', inv.id, inv.expiresAt))) return;
@@ -113,7 +117,7 @@ export async function sweepSharingNotices(now = new Date()): Promise<number> {
     .leftJoin(datasets, eq(datasets.id, invitations.datasetId))
     .leftJoin(teams, eq(teams.id, invitations.teamId))
     .innerJoin(inviter, eq(inviter.id, invitations.invitedBy))
-    .where(and(eq(invitations.status, 'pending'), lt(invitations.expiresAt, now), gt(invitations.expiresAt, new Date(t - EXPIRED_LOOKBACK_MS))));
+    .where(and(eq(invitations.status, 'pending'), lt(invitations.expiresAt, now), gt(invitations.expiresAt, new Date(t - EXPIRED_LOOKBACK_MS)), unclaimed('invitation-expired', invitations.id, invitations.expiresAt)));
   for (const inv of expired) {
     await db.transaction(async (tx) => {
       if (!(await claim(tx, 'invitation-expired', inv.id, inv.expiresAt))) return;
@@ -140,7 +144,7 @@ export async function sweepSharingNotices(now = new Date()): Promise<number> {
     .from(datasetGrants)
     .innerJoin(users, eq(users.id, datasetGrants.userId))
     .innerJoin(datasets, eq(datasets.id, datasetGrants.datasetId))
-    .where(and(isNotNull(datasetGrants.expiresAt), gt(datasetGrants.expiresAt, now), lt(datasetGrants.expiresAt, new Date(t + ACCESS_REMINDER_MS))));
+    .where(and(isNotNull(datasetGrants.expiresAt), gt(datasetGrants.expiresAt, now), lt(datasetGrants.expiresAt, new Date(t + ACCESS_REMINDER_MS)), unclaimed('access-ending', datasetGrants.id, datasetGrants.expiresAt)));
   for (const g of ending) {
     await db.transaction(async (tx) => {
       if (!(await claim(tx, 'access-ending', g.id, g.expiresAt!))) return;
