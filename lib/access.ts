@@ -76,7 +76,7 @@ export function accessibleDatasets(db: Conn, userId: string, where?: SQL, onlyDa
 
 // The rules themselves: (dataset, effective rank 1–4, whether a direct grant counts) per dataset the
 // user reaches, as a subquery named "access".
-function effectiveAccess(db: Conn, userId: string | AnyPgColumn | Placeholder, onlyDatasetId?: string | Placeholder) {
+function effectiveAccess(db: Conn, userId: string | AnyPgColumn | Placeholder | SQL, onlyDatasetId?: string | Placeholder | SQL) {
   const one = (col: typeof datasets.id | typeof datasetGrants.datasetId) => (onlyDatasetId ? eq(col, onlyDatasetId) : undefined);
   const owned = db
     .select({ datasetId: sql<string>`${datasets.id}`.as('dataset_id'), rank: sql<number>`4`.as('rank'), direct: sql<boolean>`false`.as('direct') })
@@ -107,11 +107,11 @@ function effectiveAccess(db: Conn, userId: string | AnyPgColumn | Placeholder, o
  * The user's effective role on one dataset as a scalar subquery (null without access), for a caller
  * that folds the role check into the one statement that also fetches what it guards (the download fast
  * paths, lib/downloads.ts): the same rules as authorizeDataset, evaluated by the database on every
- * request — nothing cached. `userId` may be a column of the outer statement (an access key's user),
- * and either id a placeholder of a prepared statement.
+ * request — nothing cached. Either id may be a column of the outer statement (an access key's user, a
+ * row of a batch of lookups) or a placeholder of a prepared statement.
  * Decide with `can(role, …)`. `datasetId` must be well-formed (isDatasetId).
  */
-export function datasetRoleSql(db: Conn, userId: string | AnyPgColumn | Placeholder, datasetId: string | Placeholder): SQL<DatasetRole | null> {
+export function datasetRoleSql(db: Conn, userId: string | AnyPgColumn | Placeholder | SQL, datasetId: string | Placeholder | SQL): SQL<DatasetRole | null> {
   const access = effectiveAccess(db, userId, datasetId);
   return sql<DatasetRole | null>`(${db.select({ role: sql`(array['viewer','editor','manager','owner'])[${access.rank}]` }).from(access)})`;
 }

@@ -1,4 +1,5 @@
 import 'server-only';
+import DataLoader from 'dataloader';
 import { and, eq, sql } from 'drizzle-orm';
 import { getDb, type Db } from '@/db/client';
 import { accessKeys, entries, fileVersions, missingBlobs, sessions } from '@/db/schema';
@@ -43,46 +44,58 @@ const param = {
   sessionId: sql.placeholder('sessionId'),
   userId: sql.placeholder('userId'),
   datasetId: sql.placeholder('datasetId'),
-  path: sql.placeholder('path'),
   versionId: sql.placeholder('versionId'),
-  accessKeyId: sql.placeholder('accessKeyId'),
 };
 const fileColumns = { name: entries.name, path: entries.path, kind: entries.kind, size: entries.size, contentType: entries.contentType, sha256: entries.sha256, updatedAt: entries.updatedAt, storageKey: entries.storageKey };
 const versionColumns = { name: entries.name, path: entries.path, kind: entries.kind, size: fileVersions.size, contentType: fileVersions.contentType, sha256: fileVersions.sha256, updatedAt: fileVersions.savedAt, storageKey: fileVersions.storageKey };
-const theFile = and(eq(entries.datasetId, param.datasetId), eq(entries.path, param.path));
+
+// A batch of file lookups is a table of its arguments (one row per request, numbered from 1) that the
+// statement joins the session or key, the role and the entry to.
+const batchOf = (columns: Record<string, 'text' | 'uuid'>) => {
+  const names = Object.keys(columns);
+  const arrays = names.map((name) => sql`${sql.placeholder(name)}::${sql.raw(columns[name])}[]`);
+  return {
+    from: sql`unnest(${sql.join(arrays, sql`, `)}) with ordinality as batch(${sql.raw(names.map((n) => `"${n}"`).join(', '))}, i)`,
+    col: (name: string) => sql.raw(`batch."${name}"`),
+    i: sql<number>`batch.i`.mapWith(Number),
+  };
+};
+const sessionBatch = batchOf({ sessionId: 'uuid', userId: 'uuid', datasetId: 'uuid', path: 'text' });
+const keyBatch = batchOf({ accessKeyId: 'text', datasetId: 'uuid', path: 'text' });
+const entryAt = (batch: typeof keyBatch) => and(eq(entries.datasetId, batch.col('datasetId')), eq(entries.path, batch.col('path')));
 
 // Each statement is built once per database (drizzle's query building cost more than the query) and
 // prepared by the driver once per connection; the ids go in as parameters.
 function statements(db: Db) {
-  const role = () => datasetRoleSql(db, param.userId, param.datasetId);
-  const sessionFile = db
-    .select({ lastSeenAt: sessions.lastSeenAt, role: role(), ...fileColumns, blobMissingAt: missingBlobs.foundAt })
-    .from(sessions)
-    .leftJoin(entries, theFile)
+  const sessionFiles = db
+    .select({ i: sessionBatch.i, lastSeenAt: sessions.lastSeenAt, role: datasetRoleSql(db, sessionBatch.col('userId'), sessionBatch.col('datasetId')), ...fileColumns, blobMissingAt: missingBlobs.foundAt })
+    .from(sessionBatch.from)
+    .innerJoin(sessions, liveSession(sessionBatch.col('sessionId'), sessionBatch.col('userId')))
+    .leftJoin(entries, entryAt(sessionBatch))
     .leftJoin(missingBlobs, eq(missingBlobs.key, entries.storageKey))
-    .where(liveSession(param.sessionId, param.userId))
-    .prepare('trove_session_file');
+    .prepare('trove_session_files');
   const sessionVersion = db
-    .select({ lastSeenAt: sessions.lastSeenAt, role: role(), ...versionColumns, blobMissingAt: missingBlobs.foundAt })
+    .select({ lastSeenAt: sessions.lastSeenAt, role: datasetRoleSql(db, param.userId, param.datasetId), ...versionColumns, blobMissingAt: missingBlobs.foundAt })
     .from(sessions)
     .leftJoin(fileVersions, and(eq(fileVersions.id, param.versionId), eq(fileVersions.datasetId, param.datasetId)))
     .leftJoin(entries, and(eq(entries.id, fileVersions.entryId), eq(entries.datasetId, param.datasetId)))
     .leftJoin(missingBlobs, eq(missingBlobs.key, fileVersions.storageKey))
     .where(liveSession(param.sessionId, param.userId))
     .prepare('trove_session_version');
-  const keyFile = db
+  const keyFiles = db
     .select({
+      i: keyBatch.i,
       keyId: accessKeys.id, keyName: accessKeys.name, userId: accessKeys.userId, readOnly: accessKeys.readOnly, keyDatasetId: accessKeys.datasetId, secretEncrypted: accessKeys.secretEncrypted, expiresAt: accessKeys.expiresAt,
-      role: datasetRoleSql(db, accessKeys.userId, param.datasetId),
+      role: datasetRoleSql(db, accessKeys.userId, keyBatch.col('datasetId')),
       ...fileColumns,
       blobMissingAt: missingBlobs.foundAt,
     })
-    .from(accessKeys)
-    .leftJoin(entries, theFile)
+    .from(keyBatch.from)
+    .innerJoin(accessKeys, eq(accessKeys.accessKeyId, keyBatch.col('accessKeyId')))
+    .leftJoin(entries, entryAt(keyBatch))
     .leftJoin(missingBlobs, eq(missingBlobs.key, entries.storageKey))
-    .where(eq(accessKeys.accessKeyId, param.accessKeyId))
-    .prepare('trove_key_file');
-  return { sessionFile, sessionVersion, keyFile };
+    .prepare('trove_key_files');
+  return { sessionFiles, sessionVersion, keyFiles };
 }
 const prepared = new WeakMap<Db, ReturnType<typeof statements>>();
 async function getStatements() {
@@ -91,6 +104,34 @@ async function getStatements() {
   if (!s) prepared.set(db, (s = statements(db)));
   return { db, s };
 }
+
+/**
+ * Concurrent downloads share a round trip: the file lookups asked for in one turn of the event loop
+ * (every request whose bytes arrived in it) go to the database as ONE statement over a table of their
+ * arguments, each answered from its own row — read when it was asked, never reused (DataLoader, its
+ * cache off). Under load this takes most of the per-request database work and socket writes off the
+ * hot path (npm run bench:s3, bench:scale P6).
+ */
+function batched<A, R>(run: (s: ReturnType<typeof statements>, args: readonly A[]) => Promise<(R & { i: number })[]>) {
+  const loader = new DataLoader<A, R | null>(
+    async (args) => {
+      const { s } = await getStatements();
+      const answers: (R | null)[] = args.map(() => null);
+      for (const row of await run(s, args)) answers[row.i - 1] = row;
+      return answers;
+    },
+    { cache: false, maxBatchSize: 64, batchScheduleFn: (go) => setImmediate(go) },
+  );
+  return (arg: A) => loader.load(arg);
+}
+
+type SessionArgs = { sessionId: string; userId: string; datasetId: string; path: string };
+const column = <A, K extends keyof A>(args: readonly A[], key: K) => args.map((a) => a[key]);
+const sessionFile = batched((s, args: readonly SessionArgs[]) =>
+  s.sessionFiles.execute({ sessionId: column(args, 'sessionId'), userId: column(args, 'userId'), datasetId: column(args, 'datasetId'), path: column(args, 'path') }),
+);
+type KeyArgs = { accessKeyId: string; datasetId: string; path: string };
+const keyFile = batched((s, args: readonly KeyArgs[]) => s.keyFiles.execute({ accessKeyId: column(args, 'accessKeyId'), datasetId: column(args, 'datasetId'), path: column(args, 'path') }));
 
 type Row = { role: DatasetRole | null; name: string | null; path: string | null; kind: string | null; size: number | null; contentType: string | null; sha256: string | null; updatedAt: Date | null; storageKey: string | null; blobMissingAt: Date | null };
 
@@ -126,10 +167,10 @@ export async function lookupSessionDownload(sessionId: string, userId: string, d
   if (!isDatasetId(datasetId)) throw new Error('lookupSessionDownload: the caller checks the dataset id first');
   const { db, s } = await getStatements();
   const { path, error } = parsedPath(target);
-  const [row] =
+  const row =
     'file' in target
-      ? await s.sessionFile.execute({ sessionId, userId, datasetId, path: path ?? '' })
-      : await s.sessionVersion.execute({ sessionId, userId, datasetId, versionId: UUID.test(target.version) ? target.version : NO_UUID });
+      ? await sessionFile({ sessionId, userId, datasetId, path: path ?? '' })
+      : (await s.sessionVersion.execute({ sessionId, userId, datasetId, versionId: UUID.test(target.version) ? target.version : NO_UUID }))[0];
   if (!row) return null;
   await touchSession(db, sessionId, row.lastSeenAt);
   return fileOf(row as Row, datasetId, target, error);
@@ -146,9 +187,8 @@ export type KeyLookup = {
 /** An S3 GetObject/HeadObject: the access key (by its public id), its user's role on the bucket and the object, in one statement; null for an unknown key id. */
 export async function lookupKeyDownload(accessKeyId: string, bucket: string, key: string): Promise<KeyLookup | null> {
   if (!isDatasetId(bucket)) throw new Error('lookupKeyDownload: the caller checks the bucket first');
-  const { s } = await getStatements();
   const { path, error } = parsedPath({ file: key });
-  const [row] = await s.keyFile.execute({ accessKeyId, datasetId: bucket, path: path ?? '' });
+  const row = await keyFile({ accessKeyId, datasetId: bucket, path: path ?? '' });
   if (!row) return null;
   return {
     key: { keyId: row.keyId, name: row.keyName, userId: row.userId, readOnly: row.readOnly, datasetId: row.keyDatasetId, secretEncrypted: row.secretEncrypted, expiresAt: row.expiresAt },

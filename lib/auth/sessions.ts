@@ -44,7 +44,7 @@ export const isSessionId = (id: string) => UUID.test(id);
  * The condition on `sessions` for a live session of this user (not ended, not expired, theirs), for
  * statements that check the session together with other things (the download fast path).
  */
-export function liveSession(sessionId: string | Placeholder, userId: string | Placeholder): SQL | undefined {
+export function liveSession(sessionId: string | Placeholder | SQL, userId: string | Placeholder | SQL): SQL | undefined {
   return and(eq(sessions.id, sessionId), eq(sessions.userId, userId), gt(sessions.expiresAt, sql`now()`));
 }
 
