@@ -208,7 +208,18 @@ try {
   const key = await createKey(app.base, cookie);
   const signer = signerFor(key);
   let peak = rssOf(app.pid);
-  const sampler = setInterval(() => (peak = Math.max(peak, rssOf(app.pid))), 100);
+  let phasePeak = peak;
+  const sampler = setInterval(() => {
+    const now = rssOf(app.pid);
+    peak = Math.max(peak, now);
+    phasePeak = Math.max(phasePeak, now);
+  }, 100);
+  // Each phase's own peak, to tell which one the memory goal's figure comes from.
+  const phaseMemory = (phase) => {
+    phasePeak = Math.max(phasePeak, rssOf(app.pid));
+    console.log(`      (server RSS during ${phase}: peak ${(phasePeak / MiB).toFixed(0)} MiB, ${phasePeak >= base ? '+' : ''}${((phasePeak - base) / MiB).toFixed(0)} MiB over the baseline)`);
+    phasePeak = rssOf(app.pid);
+  };
 
   // The bytes: one BIG_MB file and SMALL_COUNT files of 100 KB, written for nginx and uploaded to Trove.
   const root = path.join(work, 'www');
@@ -239,6 +250,7 @@ try {
   await sleep(1000);
   const base = rssOf(app.pid);
   peak = base;
+  phasePeak = base;
 
   if (ONLY.has('put')) {
     // PutObject 1 GiB (presigned PUT, UNSIGNED-PAYLOAD, as curl -T sends it) vs the bare Node server.
@@ -255,6 +267,7 @@ try {
       await run('/usr/bin/sync', []);
     }
     goal(`PutObject ${BIG_MB} MiB ≥ 0.7× bare Node stream-to-disk`, putTrove >= 0.7 * putBare, `Trove ${mbps(putTrove)}, bare Node ${mbps(putBare)} → ${(putTrove / putBare).toFixed(2)}×`);
+    phaseMemory('PutObject');
   }
   if (ONLY.has('get')) {
     if (!ONLY.has('put')) {
@@ -277,6 +290,7 @@ try {
       getTrove >= 0.8 * getNginx,
       `Trove ${mbps(getTrove)}, nginx ${mbps(getNginx)} → ${(getTrove / getNginx).toFixed(2)}× (a bare Node file stream: ${mbps(getBare)}, ${(getBare / getNginx).toFixed(2)}× nginx, which sends with sendfile)`,
     );
+    phaseMemory('GetObject');
   }
 
   if (ONLY.has('small')) {
@@ -296,6 +310,7 @@ try {
       smallRatio >= 0.1 && smallErrors === 0,
       `Trove ${mid(smallRuns.map((r) => r.trove)).toFixed(0)} req/s${smallErrors ? ` (${smallErrors} errors)` : ''}, nginx ${mid(smallRuns.map((r) => r.nginx)).toFixed(0)} req/s → ${smallRatio.toFixed(3)}× [${Math.min(...smallRuns.map((r) => r.ratio)).toFixed(3)}–${Math.max(...smallRuns.map((r) => r.ratio)).toFixed(3)}] (medians of ${ROUNDS} alternated rounds)`,
     );
+    phaseMemory('the 100 KB GetObject rounds');
   }
 
   if (ONLY.has('list')) {
@@ -323,6 +338,7 @@ try {
     }
     const listSeconds = (performance.now() - listStart) / 1000;
     goal(`ListObjectsV2 of ${LIST_FILES.toLocaleString('en')} files, all pages, < 5 s`, listed === LIST_FILES && listSeconds < 5, `${listed.toLocaleString('en')} keys in ${pages} pages, ${listSeconds.toFixed(2)} s`);
+    phaseMemory('ListObjectsV2');
   }
   if (!ONLY_SMALL) {
     clearInterval(sampler);
