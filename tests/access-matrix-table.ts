@@ -198,6 +198,8 @@ export const ENDPOINTS: Record<string, Spec> = {
   'action resendVerificationAction': { run: async () => (await import('@/app/(app)/account/actions')).resendVerificationAction({}), expect: each((a) => (a === 'anonymous' ? 'login' : 'code CONFLICT')) },
   'action logoutOtherSessionsAction': { run: async () => (await import('@/app/(app)/account/actions')).logoutOtherSessionsAction({}), expect: anyUser() },
   'action createAccessKeyAction': { run: async () => (await account()).createAccessKeyAction({ name: 'matrix', access: 'readonly', datasetId: 'all', expires: '' }), expect: anyUser() },
+  // Lists only the caller's own reach (lib/s3/keys tests check what it holds).
+  'action keyableDatasetsAction': { run: async () => (await account()).keyableDatasetsAction({}), expect: anyUser() },
   'action revokeAccessKeyAction': {
     // Each actor revokes a key of their own (another user's key id is NOT_FOUND: lib/s3/keys tests).
     run: async () => {

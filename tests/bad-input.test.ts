@@ -54,7 +54,7 @@ const SAME_ANSWER_FOR_UNKNOWN_IDS = new Set(['requestAccessAction']);
 const READS_BY_DATASET_ID = new Set(['sharePeopleAction']);
 
 // Actions that take no input: an empty object is their one valid payload (everything else must fail).
-const NO_INPUT = new Set(['resendVerificationAction', 'logoutOtherSessionsAction']);
+const NO_INPUT = new Set(['resendVerificationAction', 'logoutOtherSessionsAction', 'keyableDatasetsAction']);
 
 let user: SessionUser;
 let own: { datasetId: string; teamId: string; teamName: string };

@@ -1,7 +1,7 @@
 'use client';
 
-import { useId, useState, useTransition } from 'react';
-import { createAccessKeyAction, revokeAccessKeyAction } from '@/app/(app)/account/actions';
+import { useEffect, useId, useState, useTransition } from 'react';
+import { createAccessKeyAction, keyableDatasetsAction, revokeAccessKeyAction } from '@/app/(app)/account/actions';
 import { Button } from '@/components/ui/button';
 import { CopyField } from '@/components/ui/copy-field';
 import { FormMessage, TextField } from '@/components/ui/field';
@@ -13,8 +13,29 @@ type Created = { accessKeyId: string; secretAccessKey: string; endpoint: string 
 
 const selectClass = 'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm';
 
-function CreateForm({ datasets, onCreated }: { datasets: { id: string; label: string }[]; onCreated: (c: Created) => void }) {
+type KeyableDataset = { id: string; label: string };
+
+// The datasets a key may be limited to, asked for when the form opens: the page itself does not carry
+// them (someone who reaches thousands of datasets would get thousands of options on every visit).
+function useKeyableDatasets(): { datasets: KeyableDataset[] | null; failed: boolean } {
+  const [datasets, setDatasets] = useState<KeyableDataset[] | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let live = true;
+    keyableDatasetsAction({}).then(
+      (r) => live && (r?.ok ? setDatasets(r.data) : setFailed(true)),
+      () => live && setFailed(true),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return { datasets, failed };
+}
+
+function CreateForm({ onCreated }: { onCreated: (c: Created) => void }) {
   const ids = { access: useId(), datasets: useId() };
+  const { datasets, failed } = useKeyableDatasets();
   const { form, errors, onSubmit, message, pending } = useActionForm<CreateAccessKeyInput, Created>(
     createAccessKeySchema,
     createAccessKeyAction,
@@ -34,10 +55,11 @@ function CreateForm({ datasets, onCreated }: { datasets: { id: string; label: st
       </div>
       <div>
         <label htmlFor={ids.datasets} className="block text-sm font-medium text-slate-700">Datasets</label>
-        <select id={ids.datasets} className={selectClass} {...form.register('datasetId')}>
+        <select id={ids.datasets} className={selectClass} aria-busy={!datasets && !failed} {...form.register('datasetId')}>
           <option value="all">All my datasets</option>
-          {datasets.map((d) => <option key={d.id} value={d.id}>{d.label}</option>)}
+          {datasets ? datasets.map((d) => <option key={d.id} value={d.id}>{d.label}</option>) : !failed && <option disabled value="">Loading your datasets…</option>}
         </select>
+        {failed && <p className="mt-1 text-sm text-red-700">Your datasets could not be loaded, so only “All my datasets” can be chosen. Reload the page to try again.</p>}
         {errors.datasetId?.message && <p className="mt-1 text-sm text-red-700">{errors.datasetId.message}</p>}
       </div>
       <TextField label="Expires" type="date" hint="Optional. The key stops working after this day (UTC)." error={errors.expires?.message} {...form.register('expires')} />
@@ -47,7 +69,7 @@ function CreateForm({ datasets, onCreated }: { datasets: { id: string; label: st
 }
 
 /** The Account page's "Access keys" section: create (secret shown once), list, revoke. */
-export function AccessKeys({ keys, datasets }: { keys: AccessKeyRow[]; datasets: { id: string; label: string }[] }) {
+export function AccessKeys({ keys }: { keys: AccessKeyRow[] }) {
   const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<Created | null>(null);
   const [note, setNote] = useState<string>();
@@ -63,7 +85,7 @@ export function AccessKeys({ keys, datasets }: { keys: AccessKeyRow[]; datasets:
         Keys let S3 tools (aws CLI, boto3, rclone, s3fs) read and write your datasets as you, with your current role, narrowed by the key.
       </p>
       {!open && <Button onClick={() => { setOpen(true); setCreated(null); }}>Create access key</Button>}
-      {open && !created && <CreateForm datasets={datasets} onCreated={(c) => { setCreated(c); setOpen(false); }} />}
+      {open && !created && <CreateForm onCreated={(c) => { setCreated(c); setOpen(false); }} />}
       {created && (
         <div className="space-y-3 rounded-md border border-amber-300 bg-amber-50 p-4">
           <p role="status" className="text-sm font-medium text-amber-900">Copy the secret now: it will not be shown again.</p>

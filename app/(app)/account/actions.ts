@@ -6,7 +6,7 @@ import { userAction } from '@/lib/action';
 import { changePassword, resendVerificationEmail } from '@/lib/accounts';
 import { endOtherSessions } from '@/lib/auth/sessions';
 import { config } from '@/lib/config';
-import { createAccessKey, revokeAccessKey } from '@/lib/s3/keys';
+import { createAccessKey, listKeyableDatasets, revokeAccessKey } from '@/lib/s3/keys';
 import { renameUser } from '@/lib/users';
 import { setNotificationSetting } from '@/lib/sharing-notices';
 import { z } from 'zod';
@@ -44,6 +44,9 @@ export const createAccessKeyAction = userAction(createAccessKeySchema, async (us
   revalidatePath('/account');
   return { accessKeyId: created.accessKeyId, secretAccessKey: created.secretAccessKey, endpoint: `${config.appUrl}/s3` };
 });
+
+/** The key form's "Datasets" choices, fetched when the form opens (a user may reach thousands). */
+export const keyableDatasetsAction = userAction(noInputSchema, async (user) => (await listKeyableDatasets(user.id)).map(({ id, label }) => ({ id, label })));
 
 export const revokeAccessKeyAction = userAction(revokeAccessKeySchema, async (user, { keyId }) => {
   await revokeAccessKey(user.id, keyId);

@@ -11,7 +11,7 @@ import { requireUser } from '@/lib/auth/session';
 import { listUserSessions } from '@/lib/auth/sessions';
 import { isEmailConfigured } from '@/lib/email';
 import { formatDateTime } from '@/lib/format';
-import { listAccessKeys, listKeyableDatasets } from '@/lib/s3/keys';
+import { listAccessKeys } from '@/lib/s3/keys';
 
 export const metadata: Metadata = { title: 'Account' };
 
@@ -50,7 +50,6 @@ export default async function AccountPage() {
     lastUsed: k.lastUsedAt ? formatDateTime(k.lastUsedAt) : 'never',
     expires: k.expiresAt ? formatDateTime(k.expiresAt) : 'never',
   }));
-  const keyDatasets = await listKeyableDatasets(user.id);
   return (
     <div className="mx-auto max-w-3xl space-y-6">
       <h1 className="text-2xl font-semibold">Account</h1>
@@ -84,7 +83,7 @@ export default async function AccountPage() {
         <ChangePasswordForm />
       </Section>
       <Section id="access-keys" title="Access keys">
-        <AccessKeys keys={keys} datasets={keyDatasets} />
+        <AccessKeys keys={keys} />
       </Section>
       <Section id="sessions" title="Sessions">
         <SessionList sessions={sessions} />
