@@ -55,7 +55,8 @@ describe('download lookups (lib/downloads.ts)', () => {
     await endSession(sessions[3].sid);
     const keys = await Promise.all([owner, viewer, stranger].map((u) => createAccessKey(u.id, { name: 'k', readOnly: true, datasetId: null, expiresAt: null })));
     const keyIds = [...keys.map((k) => k.accessKeyId), 'TRVAAAAAAAAAAAAAAAAA'];
-    const paths = ['a.txt', 'dir/b.txt', 'c.txt', 'nothing.txt', '../a.txt', 'dir'];
+    // Malformed paths among them must not fail the others' shared statement (a NUL byte is not valid text in PostgreSQL).
+    const paths = ['a.txt', 'dir/b.txt', 'c.txt', 'nothing.txt', '../a.txt', 'dir', 'a\u0000.txt', 'lone \ud800 surrogate'];
 
     const asks: { name: string; ask: () => Promise<unknown> }[] = [];
     for (const ds of [mine.id, other.id]) {
