@@ -1,6 +1,6 @@
 import 'server-only';
 import DataLoader from 'dataloader';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { getDb, type Db } from '@/db/client';
 import { accessKeys, entries, fileVersions, missingBlobs, sessions } from '@/db/schema';
 import { can, datasetRoleSql, isDatasetId, type DatasetRole } from '@/lib/access';
@@ -50,19 +50,22 @@ const fileColumns = { name: entries.name, path: entries.path, kind: entries.kind
 const versionColumns = { name: entries.name, path: entries.path, kind: entries.kind, size: fileVersions.size, contentType: fileVersions.contentType, sha256: fileVersions.sha256, updatedAt: fileVersions.savedAt, storageKey: fileVersions.storageKey };
 
 // A batch of file lookups is a table of its arguments (one row per request, numbered from 1) that the
-// statement joins the session or key, the role and the entry to.
-const batchOf = (columns: Record<string, 'text' | 'uuid'>) => {
-  const names = Object.keys(columns);
+// statement joins the session or key, the role and the entry to; each argument goes in as one array.
+const batchOf = <A extends Record<string, string>>(columns: { [K in keyof A]: 'text' | 'uuid' }) => {
+  const names = Object.keys(columns) as (keyof A & string)[];
   const arrays = names.map((name) => sql`${sql.placeholder(name)}::${sql.raw(columns[name])}[]`);
   return {
     from: sql`unnest(${sql.join(arrays, sql`, `)}) with ordinality as batch(${sql.raw(names.map((n) => `"${n}"`).join(', '))}, i)`,
-    col: (name: string) => sql.raw(`batch."${name}"`),
+    col: (name: keyof A & string) => sql.raw(`batch."${name}"`),
     i: sql<number>`batch.i`.mapWith(Number),
+    params: (args: readonly A[]) => Object.fromEntries(names.map((name) => [name, args.map((a) => a[name])])),
   };
 };
-const sessionBatch = batchOf({ sessionId: 'uuid', userId: 'uuid', datasetId: 'uuid', path: 'text' });
-const keyBatch = batchOf({ accessKeyId: 'text', datasetId: 'uuid', path: 'text' });
-const entryAt = (batch: typeof keyBatch) => and(eq(entries.datasetId, batch.col('datasetId')), eq(entries.path, batch.col('path')));
+type SessionArgs = { sessionId: string; userId: string; datasetId: string; path: string };
+const sessionBatch = batchOf<SessionArgs>({ sessionId: 'uuid', userId: 'uuid', datasetId: 'uuid', path: 'text' });
+type KeyArgs = { accessKeyId: string; datasetId: string; path: string };
+const keyBatch = batchOf<KeyArgs>({ accessKeyId: 'text', datasetId: 'uuid', path: 'text' });
+const entryAt = (batch: { col: (name: 'datasetId' | 'path') => SQL }) => and(eq(entries.datasetId, batch.col('datasetId')), eq(entries.path, batch.col('path')));
 
 // Each statement is built once per database (drizzle's query building cost more than the query) and
 // prepared by the driver once per connection; the ids go in as parameters.
@@ -124,14 +127,8 @@ function batched<A, R>(run: (s: ReturnType<typeof statements>, args: readonly A[
   );
   return (arg: A) => loader.load(arg);
 }
-
-type SessionArgs = { sessionId: string; userId: string; datasetId: string; path: string };
-const column = <A, K extends keyof A>(args: readonly A[], key: K) => args.map((a) => a[key]);
-const sessionFile = batched((s, args: readonly SessionArgs[]) =>
-  s.sessionFiles.execute({ sessionId: column(args, 'sessionId'), userId: column(args, 'userId'), datasetId: column(args, 'datasetId'), path: column(args, 'path') }),
-);
-type KeyArgs = { accessKeyId: string; datasetId: string; path: string };
-const keyFile = batched((s, args: readonly KeyArgs[]) => s.keyFiles.execute({ accessKeyId: column(args, 'accessKeyId'), datasetId: column(args, 'datasetId'), path: column(args, 'path') }));
+const sessionFile = batched((s, args: readonly SessionArgs[]) => s.sessionFiles.execute(sessionBatch.params(args)));
+const keyFile = batched((s, args: readonly KeyArgs[]) => s.keyFiles.execute(keyBatch.params(args)));
 
 type Row = { role: DatasetRole | null; name: string | null; path: string | null; kind: string | null; size: number | null; contentType: string | null; sha256: string | null; updatedAt: Date | null; storageKey: string | null; blobMissingAt: Date | null };
 

@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, eq, gt, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, lt, notExists, sql } from 'drizzle-orm';
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
-import { getDb, type Tx } from '@/db/client';
+import { getDb, type Db, type Tx } from '@/db/client';
 import { datasetGrants, datasets, invitations, notificationOptOuts, sharingNotices, teamMembers, teams, users } from '@/db/schema';
 import { enqueueEmail, isEmailConfigured, kickEmailWorker } from '@/lib/email';
 import { formatDateTime } from '@/lib/format';
@@ -30,8 +30,8 @@ export async function setNotificationSetting(userId: string, kind: OptionalNotic
 }
 
 /** Whether a notice is still to send: the sweep's selects skip those claimed, so a sweep touches only new ones. */
-const unclaimed = (kind: string, subjectId: AnyPgColumn, dueAt: AnyPgColumn) =>
-  sql`not exists (select 1 from ${sharingNotices} where ${sharingNotices.kind} = ${kind} and ${sharingNotices.subjectId} = ${subjectId} and ${sharingNotices.dueAt} = ${dueAt})`;
+const unclaimed = (db: Db, kind: string, subjectId: AnyPgColumn, dueAt: AnyPgColumn) =>
+  notExists(db.select({ one: sql`1` }).from(sharingNotices).where(and(eq(sharingNotices.kind, kind), eq(sharingNotices.subjectId, subjectId), eq(sharingNotices.dueAt, dueAt))));
 
 /** Claims a notice; false when it was sent already (so every notice goes once, across instances). */
 async function claim(tx: Tx, kind: string, subjectId: string, dueAt: Date): Promise<boolean> {
@@ -89,7 +89,7 @@ export async function sweepSharingNotices(now = new Date()): Promise<number> {
     .leftJoin(datasets, eq(datasets.id, invitations.datasetId))
     .leftJoin(teams, eq(teams.id, invitations.teamId))
     .leftJoin(inviter, eq(inviter.id, invitations.invitedBy))
-    .where(and(eq(invitations.status, 'pending'), gt(invitations.expiresAt, now), lt(invitations.expiresAt, new Date(t + INVITATION_REMINDER_MS)), unclaimed('invitation-expiring', invitations.id, invitations.expiresAt)));
+    .where(and(eq(invitations.status, 'pending'), gt(invitations.expiresAt, now), lt(invitations.expiresAt, new Date(t + INVITATION_REMINDER_MS)), unclaimed(db, 'invitation-expiring', invitations.id, invitations.expiresAt)));
   for (const inv of expiring) {
     await db.transaction(async (tx) => {
       if (!(await claim(tx, 'invitation-expiring', inv.id, inv.expiresAt))) return;
@@ -117,7 +117,7 @@ export async function sweepSharingNotices(now = new Date()): Promise<number> {
     .leftJoin(datasets, eq(datasets.id, invitations.datasetId))
     .leftJoin(teams, eq(teams.id, invitations.teamId))
     .innerJoin(inviter, eq(inviter.id, invitations.invitedBy))
-    .where(and(eq(invitations.status, 'pending'), lt(invitations.expiresAt, now), gt(invitations.expiresAt, new Date(t - EXPIRED_LOOKBACK_MS)), unclaimed('invitation-expired', invitations.id, invitations.expiresAt)));
+    .where(and(eq(invitations.status, 'pending'), lt(invitations.expiresAt, now), gt(invitations.expiresAt, new Date(t - EXPIRED_LOOKBACK_MS)), unclaimed(db, 'invitation-expired', invitations.id, invitations.expiresAt)));
   for (const inv of expired) {
     await db.transaction(async (tx) => {
       if (!(await claim(tx, 'invitation-expired', inv.id, inv.expiresAt))) return;
@@ -144,7 +144,7 @@ export async function sweepSharingNotices(now = new Date()): Promise<number> {
     .from(datasetGrants)
     .innerJoin(users, eq(users.id, datasetGrants.userId))
     .innerJoin(datasets, eq(datasets.id, datasetGrants.datasetId))
-    .where(and(isNotNull(datasetGrants.expiresAt), gt(datasetGrants.expiresAt, now), lt(datasetGrants.expiresAt, new Date(t + ACCESS_REMINDER_MS)), unclaimed('access-ending', datasetGrants.id, datasetGrants.expiresAt)));
+    .where(and(isNotNull(datasetGrants.expiresAt), gt(datasetGrants.expiresAt, now), lt(datasetGrants.expiresAt, new Date(t + ACCESS_REMINDER_MS)), unclaimed(db, 'access-ending', datasetGrants.id, datasetGrants.expiresAt)));
   for (const g of ending) {
     await db.transaction(async (tx) => {
       if (!(await claim(tx, 'access-ending', g.id, g.expiresAt!))) return;
